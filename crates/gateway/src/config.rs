@@ -1,0 +1,118 @@
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::GatewayError;
+
+/// Upstash's own request size limit on its Free and Pay-as-you-go plans.
+pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// Everything the gateway needs to start.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    pub redis: RedisTarget,
+    pub host: IpAddr,
+    /// `0` picks a free port; [`crate::RunningGateway::local_addr`] tells which.
+    pub port: u16,
+    pub token: String,
+    pub max_body: usize,
+    /// Most connections kept to Redis for ordinary requests (SSE streams have their own).
+    pub pool_size: usize,
+    /// A request still waiting on Redis after this long fails with 504 and its connection is dropped.
+    pub request_timeout: Duration,
+    pub keepalive_interval: Duration,
+    /// How long a shutdown waits for in-flight requests.
+    pub drain_timeout: Duration,
+}
+
+impl GatewayConfig {
+    /// A configuration with defaults for everything but the essentials, validated.
+    pub fn new(redis_url: &str, host: &str, port: u16, token: &str) -> Result<Self, GatewayError> {
+        if token.trim().is_empty() {
+            return Err(GatewayError::Config(
+                "a token is required: pass --token <t> (or FRAGMENT_GATEWAY_TOKEN); clients send it as UPSTASH_REDIS_REST_TOKEN".into(),
+            ));
+        }
+        let host: IpAddr = host
+            .parse()
+            .map_err(|_| GatewayError::Config(format!("--host must be an IP address such as 127.0.0.1, got {host:?}")))?;
+        Ok(Self {
+            redis: RedisTarget::parse(redis_url)?,
+            host,
+            port,
+            token: token.to_owned(),
+            max_body: DEFAULT_MAX_BODY,
+            pool_size: 64,
+            request_timeout: Duration::from_secs(30),
+            keepalive_interval: Duration::from_secs(15),
+            drain_timeout: Duration::from_secs(10),
+        })
+    }
+}
+
+/// Where Redis is: parsed from `redis://[user[:password]@]host[:port][/db]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisTarget {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub db: u32,
+}
+
+// Hand-written so a password never reaches a log line.
+impl std::fmt::Debug for RedisTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redis://{}:{}/{}", self.host, self.port, self.db)
+    }
+}
+
+impl RedisTarget {
+    pub fn parse(url: &str) -> Result<Self, GatewayError> {
+        let bad = |why: &str| GatewayError::Config(format!("--redis must look like redis://127.0.0.1:6379 ({why})"));
+        let rest = url.trim().strip_prefix("redis://").ok_or_else(|| bad("only redis:// URLs are supported"))?;
+        let (authority, db) = match rest.split_once('/') {
+            Some((a, "")) => (a, 0),
+            Some((a, db)) => (a, db.parse().map_err(|_| bad("the database must be a number"))?),
+            None => (rest, 0),
+        };
+        let (credentials, hostport) = match authority.rsplit_once('@') {
+            Some((c, h)) => (Some(c), h),
+            None => (None, authority),
+        };
+        let (username, password) = match credentials.map(|c| c.split_once(':').unwrap_or(("", c))) {
+            Some((user, pass)) => ((!user.is_empty()).then(|| user.to_owned()), (!pass.is_empty()).then(|| pass.to_owned())),
+            None => (None, None),
+        };
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().map_err(|_| bad("the port must be a number"))?),
+            None => (hostport, 6379),
+        };
+        if host.is_empty() {
+            return Err(bad("the host is missing"));
+        }
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        Ok(Self { host, port, username, password, db })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_redis_urls() {
+        let t = RedisTarget::parse("redis://user:pw@10.0.0.1:6380/2").unwrap();
+        assert_eq!((t.host.as_str(), t.port, t.username.as_deref(), t.password.as_deref(), t.db), ("10.0.0.1", 6380, Some("user"), Some("pw"), 2));
+        let t = RedisTarget::parse("redis://:secret@localhost").unwrap();
+        assert_eq!((t.port, t.username, t.password.as_deref()), (6379, None, Some("secret")));
+        assert!(RedisTarget::parse("http://x").is_err());
+        assert!(RedisTarget::parse("redis://h:port").is_err());
+        assert!(!format!("{t:?}").contains("secret"));
+    }
+
+    #[test]
+    fn refuses_missing_token_and_bad_host() {
+        assert!(GatewayConfig::new("redis://127.0.0.1:6379", "127.0.0.1", 0, " ").is_err());
+        assert!(GatewayConfig::new("redis://127.0.0.1:6379", "localhost!", 0, "t").is_err());
+    }
+}

@@ -1,0 +1,33 @@
+use fragment_redis_protocol::reply::write_envelope;
+use fragment_redis_protocol::request::Command;
+use fragment_redis_protocol::restricted::refusal;
+use fragment_redis_protocol::Value;
+use hyper::{Response, StatusCode};
+
+use super::{restore_sha, run};
+use crate::http::body::Body;
+use crate::http::response;
+use crate::http::state::{ReplyFormat, State};
+use crate::GatewayError;
+
+/// `POST /` with a JSON command, or the path form: one command, one reply.
+pub async fn single(state: &State, mut command: Command, format: ReplyFormat) -> Result<Response<Body>, GatewayError> {
+    if let Some(message) = refusal(&command) {
+        return Err(GatewayError::BadRequest(message));
+    }
+    let expected_sha = state.scripts.rewrite(&mut command);
+    let mut reply = run(state, std::slice::from_ref(&command), format == ReplyFormat::Resp2)
+        .await?
+        .pop()
+        .expect("one reply per command");
+    restore_sha(&mut reply, expected_sha);
+    let status = if matches!(reply.value, Value::Error(_)) { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Ok(match format {
+        ReplyFormat::Json(encoding) => {
+            let mut body = String::new();
+            write_envelope(&reply.value, encoding, &mut body);
+            response::json(status, body)
+        }
+        ReplyFormat::Resp2 => response::full(status, "application/octet-stream", reply.raw.unwrap_or_default()),
+    })
+}

@@ -1,0 +1,53 @@
+//! One file per kind of endpoint. Each turns parsed commands into a response.
+
+pub mod command;
+pub mod pipeline;
+pub mod subscribe;
+pub mod transaction;
+
+use fragment_redis_protocol::request::Command;
+use fragment_redis_protocol::Value;
+
+use crate::http::state::State;
+use crate::redis::Reply;
+use crate::GatewayError;
+
+/// Runs `commands` in order on one exclusively borrowed connection and reads every reply.
+///
+/// The connection returns to the pool only after the last reply; on a timeout or an I/O error it
+/// is dropped, so no later request can read a stale reply. Nothing is ever re-sent.
+pub async fn run(state: &State, commands: &[Command], keep_raw: bool) -> Result<Vec<Reply>, GatewayError> {
+    let timeout = state.config.request_timeout;
+    let mut conn = state.pool.get().await?;
+    let exchange = async {
+        conn.send(commands).await?;
+        let mut replies = Vec::with_capacity(commands.len());
+        for _ in commands {
+            replies.push(conn.read(keep_raw).await?);
+        }
+        Ok::<_, GatewayError>(replies)
+    };
+    let replies = tokio::time::timeout(timeout, exchange).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
+    conn.release();
+    Ok(replies)
+}
+
+/// Puts back the SHA a client expects from SCRIPT LOAD (see [`crate::scripts`]).
+fn restore_sha(reply: &mut Reply, expected: Option<String>) {
+    if let (Some(sha), Value::Bulk(_)) = (expected, &reply.value) {
+        reply.value = Value::Bulk(sha.into_bytes());
+        reply.raw = reply.raw.is_some().then(|| {
+            let mut out = Vec::new();
+            fragment_redis_protocol::resp::encode_value(&reply.value, &mut out);
+            out
+        });
+    }
+}
+
+/// A refused command's error, in the shape of a reply.
+fn refused(message: String) -> Reply {
+    let value = Value::Error(message);
+    let mut raw = Vec::new();
+    fragment_redis_protocol::resp::encode_value(&value, &mut raw);
+    Reply { value, raw: Some(raw) }
+}

@@ -1,0 +1,8 @@
+//! HTTP side: listener, routing, auth, bodies, responses.
+
+mod auth;
+pub mod body;
+pub mod response;
+mod router;
+pub mod server;
+pub mod state;

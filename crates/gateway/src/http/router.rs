@@ -1,0 +1,83 @@
+use std::sync::Arc;
+
+use fragment_redis_protocol::reply::Encoding;
+use fragment_redis_protocol::request::{parse_command, parse_commands, parse_path_command, percent_decode};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_LENGTH};
+use hyper::{HeaderMap, Method, Request, Response};
+
+use super::body::{read_limited, Body};
+use super::state::{ReplyFormat, State};
+use super::{auth, response};
+use crate::handlers::{command, pipeline, subscribe, transaction};
+use crate::GatewayError;
+
+/// Serves one request. Every response, error or not, carries a fresh `upstash-sync-token`.
+pub async fn handle(req: Request<Incoming>, state: Arc<State>) -> Response<Body> {
+    let mut response = route(req, state.clone()).await.unwrap_or_else(|e| response::error(&e));
+    let token = HeaderValue::from_str(&state.sync_tokens.next()).expect("sync tokens are ASCII");
+    response.headers_mut().insert("upstash-sync-token", token);
+    response
+}
+
+async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Body>, GatewayError> {
+    let method = req.method().clone();
+    if !matches!(method, Method::GET | Method::POST | Method::PUT | Method::HEAD) {
+        return Err(GatewayError::MethodNotAllowed);
+    }
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    // Auth comes first: nothing about the request is looked at for a caller without the token.
+    if !auth::is_authorized(&state.config.token, req.headers(), query.as_deref()) {
+        return Err(GatewayError::Unauthorized);
+    }
+    let format = reply_format(req.headers())?;
+    let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or("");
+
+    match first_segment {
+        "subscribe" | "psubscribe" => {
+            let kind = if first_segment == "subscribe" { subscribe::Kind::Channels } else { subscribe::Kind::Patterns };
+            let names = path.split('/').skip(2).filter(|s| !s.is_empty()).map(percent_decode).collect();
+            subscribe::stream(state, kind, names).await
+        }
+        "pipeline" | "multi-exec" => {
+            if method != Method::POST {
+                return Err(GatewayError::MethodNotAllowed);
+            }
+            let commands = parse_commands(&read_body(req, &state).await?)?;
+            if first_segment == "pipeline" {
+                pipeline::pipeline(&state, commands, format).await
+            } else {
+                transaction::multi_exec(&state, commands, format).await
+            }
+        }
+        "" if query.is_none() => {
+            let body = read_body(req, &state).await?;
+            let command = if body.is_empty() { parse_path_command(&path, None, &body)? } else { parse_command(&body)? };
+            command::single(&state, command, format).await
+        }
+        _ => {
+            let body = read_body(req, &state).await?;
+            command::single(&state, parse_path_command(&path, query.as_deref(), &body)?, format).await
+        }
+    }
+}
+
+async fn read_body(req: Request<Incoming>, state: &State) -> Result<Vec<u8>, GatewayError> {
+    let content_length = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+    read_limited(req.into_body(), content_length, state.config.max_body).await
+}
+
+/// `Upstash-Encoding: base64` and `Upstash-Response-Format: json|resp2`.
+fn reply_format(headers: &HeaderMap) -> Result<ReplyFormat, GatewayError> {
+    let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or("").trim().to_ascii_lowercase());
+    let base64 = header("upstash-encoding").is_some_and(|v| v == "base64");
+    match header("upstash-response-format").as_deref() {
+        None | Some("json") => Ok(ReplyFormat::Json(if base64 { Encoding::Base64 } else { Encoding::Plain })),
+        Some("resp2") if base64 => Err(GatewayError::BadRequest(
+            "ERR Upstash-Response-Format: resp2 cannot be combined with Upstash-Encoding: base64".into(),
+        )),
+        Some("resp2") => Ok(ReplyFormat::Resp2),
+        Some(other) => Err(GatewayError::BadRequest(format!("ERR unknown Upstash-Response-Format {other:?}: use json or resp2"))),
+    }
+}

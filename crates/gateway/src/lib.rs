@@ -1,0 +1,16 @@
+//! A local, Upstash-compatible Redis REST gateway in front of a real `redis-server`.
+//!
+//! `start()` binds the HTTP listener and returns a [`RunningGateway`]; requests are served on the
+//! caller's Tokio runtime until [`RunningGateway::shutdown`] drains them.
+
+mod config;
+mod error;
+mod handlers;
+mod http;
+mod redis;
+mod scripts;
+mod sync_token;
+
+pub use config::{GatewayConfig, RedisTarget, DEFAULT_MAX_BODY};
+pub use error::GatewayError;
+pub use http::server::{start, RunningGateway};

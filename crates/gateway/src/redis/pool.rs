@@ -1,0 +1,76 @@
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::Connection;
+use crate::{GatewayError, RedisTarget};
+
+/// Lends connections out exclusively: a request keeps its connection until every reply was read.
+#[derive(Clone)]
+pub struct Pool {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    target: RedisTarget,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Pool {
+    pub fn new(target: RedisTarget, size: usize) -> Self {
+        Self { inner: Arc::new(Inner { target, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }) }
+    }
+
+    pub fn target(&self) -> &RedisTarget {
+        &self.inner.target
+    }
+
+    /// An open connection: an idle one that is still alive, or a new one.
+    pub async fn get(&self) -> Result<PooledConnection, GatewayError> {
+        let permit = self.inner.permits.clone().acquire_owned().await.expect("the pool semaphore is never closed");
+        let reused = loop {
+            let candidate = self.inner.idle.lock().expect("pool lock").pop();
+            match candidate {
+                Some(conn) if conn.is_idle_and_open() => break Some(conn),
+                Some(_) => continue, // closed by Redis (restart, timeout): drop it
+                None => break None,
+            }
+        };
+        let conn = match reused {
+            Some(conn) => conn,
+            None => Connection::open(&self.inner.target).await?,
+        };
+        Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
+    }
+}
+
+/// A borrowed connection. Dropped without [`PooledConnection::release`] it is closed, never reused:
+/// after an error or a cancelled request its reply stream can no longer be trusted.
+pub struct PooledConnection {
+    conn: Option<Connection>,
+    pool: Arc<Inner>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl PooledConnection {
+    /// Every reply was read: the connection goes back to the pool.
+    pub fn release(mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.idle.lock().expect("pool lock").push(conn);
+        }
+    }
+}
+
+impl std::ops::Deref for PooledConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("present until released")
+    }
+}
+
+impl std::ops::DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("present until released")
+    }
+}

@@ -1,0 +1,158 @@
+//! Redis replies rendered the way the Upstash REST API renders them.
+//!
+//! Envelope: `{"result": …}` or `{"error": "…"}`. With `Upstash-Encoding: base64` every string at
+//! every depth is base64, except a whole-result `OK` status (what Upstash documents and both
+//! official SDK decoders accept). Without it, strings are UTF-8 with invalid bytes replaced by
+//! U+FFFD, as Upstash does.
+
+use base64::Engine as _;
+
+use crate::Value;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// How strings inside `result` are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Plain,
+    Base64,
+}
+
+/// Appends the envelope of one reply: `{"error":…}` for an error reply, else `{"result":…}`.
+pub fn write_envelope(value: &Value, encoding: Encoding, out: &mut String) {
+    match value {
+        Value::Error(text) => write_error(text, out),
+        Value::Status(s) if s == b"OK" => out.push_str(r#"{"result":"OK"}"#),
+        _ => {
+            out.push_str(r#"{"result":"#);
+            write_json(value, encoding, out);
+            out.push('}');
+        }
+    }
+}
+
+/// Appends `[envelope, …]`: the body of a `/pipeline` or `/multi-exec` response.
+pub fn write_envelopes<'a>(values: impl IntoIterator<Item = &'a Value>, encoding: Encoding, out: &mut String) {
+    out.push('[');
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_envelope(value, encoding, out);
+    }
+    out.push(']');
+}
+
+/// Appends `{"error":"…"}`.
+pub fn write_error(text: &str, out: &mut String) {
+    out.push_str(r#"{"error":"#);
+    write_json_string(text, out);
+    out.push('}');
+}
+
+/// The body of a JSON error response.
+pub fn error_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 12);
+    write_error(text, &mut out);
+    out
+}
+
+fn write_json(value: &Value, encoding: Encoding, out: &mut String) {
+    match value {
+        Value::Nil => out.push_str("null"),
+        Value::Int(n) => out.push_str(&n.to_string()),
+        Value::Status(bytes) | Value::Bulk(bytes) => write_bytes(bytes, encoding, out),
+        // Errors nested in arrays (EXEC results inside a Lua table, …) keep their envelope shape.
+        Value::Error(text) => write_error(text, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, encoding, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+fn write_bytes(bytes: &[u8], encoding: Encoding, out: &mut String) {
+    match encoding {
+        Encoding::Base64 => {
+            out.push('"');
+            B64.encode_string(bytes, out);
+            out.push('"');
+        }
+        Encoding::Plain => write_json_string(&String::from_utf8_lossy(bytes), out),
+    }
+}
+
+fn write_json_string(text: &str, out: &mut String) {
+    // serde_json's escaper is correct for every code point; writing into a String cannot fail.
+    out.push_str(&serde_json::to_string(text).expect("strings always serialize"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(v: &Value, e: Encoding) -> String {
+        let mut s = String::new();
+        write_envelope(v, e, &mut s);
+        s
+    }
+
+    fn bulk(s: &[u8]) -> Value {
+        Value::Bulk(s.to_vec())
+    }
+
+    #[test]
+    fn whole_ok_stays_plain_in_base64() {
+        assert_eq!(render(&Value::Status(b"OK".to_vec()), Encoding::Base64), r#"{"result":"OK"}"#);
+    }
+
+    #[test]
+    fn ok_inside_arrays_is_always_encoded() {
+        let v = Value::Array(vec![Value::Status(b"OK".to_vec()), bulk(b"OK"), Value::Nil, Value::Int(5)]);
+        assert_eq!(render(&v, Encoding::Base64), r#"{"result":["T0s=","T0s=",null,5]}"#);
+    }
+
+    #[test]
+    fn bulk_ok_and_other_statuses_are_encoded() {
+        assert_eq!(render(&bulk(b"OK"), Encoding::Base64), r#"{"result":"T0s="}"#);
+        assert_eq!(render(&Value::Status(b"PONG".to_vec()), Encoding::Base64), r#"{"result":"UE9ORw=="}"#);
+    }
+
+    #[test]
+    fn binary_is_exact_in_base64_and_replaced_in_plain() {
+        let v = bulk(b"\xff\x00a");
+        assert_eq!(render(&v, Encoding::Base64), r#"{"result":"/wBh"}"#);
+        assert_eq!(render(&v, Encoding::Plain), "{\"result\":\"\u{FFFD}\\u0000a\"}");
+    }
+
+    #[test]
+    fn plain_strings_are_json_escaped() {
+        assert_eq!(render(&bulk("a\"b\n€".as_bytes()), Encoding::Plain), r#"{"result":"a\"b\n€"}"#);
+    }
+
+    #[test]
+    fn errors_are_never_encoded() {
+        assert_eq!(render(&Value::Error("ERR bad".into()), Encoding::Base64), r#"{"error":"ERR bad"}"#);
+        let nested = Value::Array(vec![Value::Error("WRONGTYPE x".into())]);
+        assert_eq!(render(&nested, Encoding::Base64), r#"{"result":[{"error":"WRONGTYPE x"}]}"#);
+    }
+
+    #[test]
+    fn envelopes_list() {
+        let mut s = String::new();
+        write_envelopes(&[Value::Int(1), Value::Error("ERR e".into()), Value::Status(b"OK".to_vec())], Encoding::Base64, &mut s);
+        assert_eq!(s, r#"[{"result":1},{"error":"ERR e"},{"result":"OK"}]"#);
+    }
+
+    #[test]
+    fn nested_arrays_and_nils() {
+        let v = Value::Array(vec![Value::Array(vec![bulk(b"a"), Value::Nil]), Value::Array(vec![])]);
+        assert_eq!(render(&v, Encoding::Plain), r#"{"result":[["a",null],[]]}"#);
+    }
+}

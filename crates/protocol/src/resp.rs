@@ -1,0 +1,188 @@
+//! RESP2: the Redis wire protocol the gateway speaks to `redis-server`, and the raw reply format
+//! (`Upstash-Response-Format: resp2`) a client may ask for.
+
+use crate::{ProtocolError, Value};
+
+/// Arrays nested deeper than this are rejected instead of recursing without bound.
+const MAX_DEPTH: usize = 64;
+
+/// Appends one command (`*n` of bulk strings) to `out`.
+pub fn encode_command<A: AsRef<[u8]>>(args: &[A], out: &mut Vec<u8>) {
+    write_header(b'*', args.len() as i64, out);
+    for arg in args {
+        write_bulk(arg.as_ref(), out);
+    }
+}
+
+/// Appends `value` in RESP2 form.
+pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Nil => out.extend_from_slice(b"$-1\r\n"),
+        Value::Int(n) => write_header(b':', *n, out),
+        Value::Status(s) => write_line(b'+', s, out),
+        Value::Error(e) => write_line(b'-', e.as_bytes(), out),
+        Value::Bulk(b) => write_bulk(b, out),
+        Value::Array(items) => {
+            write_header(b'*', items.len() as i64, out);
+            for item in items {
+                encode_value(item, out);
+            }
+        }
+    }
+}
+
+/// Parses one reply from the front of `buf`.
+///
+/// `Ok(None)` means the reply is not complete yet; `Ok(Some((value, n)))` consumed `n` bytes.
+pub fn parse(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
+    parse_at(buf, 0, 0)
+}
+
+fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize)>, ProtocolError> {
+    if depth > MAX_DEPTH {
+        return Err(ProtocolError::Resp("arrays nested too deeply"));
+    }
+    let Some((line, after)) = read_line(buf, pos + 1) else {
+        return Ok(None);
+    };
+    let Some(&kind) = buf.get(pos) else {
+        return Ok(None);
+    };
+    match kind {
+        b'+' => Ok(Some((Value::Status(line.to_vec()), after))),
+        b'-' => Ok(Some((Value::Error(String::from_utf8_lossy(line).into_owned()), after))),
+        b':' => Ok(Some((Value::Int(parse_int(line)?), after))),
+        b'$' => {
+            let len = parse_int(line)?;
+            if len < 0 {
+                return Ok(Some((Value::Nil, after)));
+            }
+            let end = after + len as usize;
+            if buf.len() < end + 2 {
+                return Ok(None);
+            }
+            if &buf[end..end + 2] != b"\r\n" {
+                return Err(ProtocolError::Resp("bulk string not terminated by CRLF"));
+            }
+            Ok(Some((Value::Bulk(buf[after..end].to_vec()), end + 2)))
+        }
+        b'*' => {
+            let len = parse_int(line)?;
+            if len < 0 {
+                return Ok(Some((Value::Nil, after)));
+            }
+            // Cap the pre-allocation: a hostile length must not allocate before bytes arrive.
+            let mut items = Vec::with_capacity((len as usize).min(1024));
+            let mut cursor = after;
+            for _ in 0..len {
+                match parse_at(buf, cursor, depth + 1)? {
+                    Some((item, next)) => {
+                        items.push(item);
+                        cursor = next;
+                    }
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some((Value::Array(items), cursor)))
+        }
+        _ => Err(ProtocolError::Resp("unknown reply type byte")),
+    }
+}
+
+/// The line starting at `from` (without CRLF) and the index after its CRLF.
+fn read_line(buf: &[u8], from: usize) -> Option<(&[u8], usize)> {
+    let rest = buf.get(from..)?;
+    let cr = memchr::memmem::find(rest, b"\r\n")?;
+    Some((&rest[..cr], from + cr + 2))
+}
+
+fn parse_int(line: &[u8]) -> Result<i64, ProtocolError> {
+    std::str::from_utf8(line)
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or(ProtocolError::Resp("invalid integer"))
+}
+
+fn write_header(kind: u8, n: i64, out: &mut Vec<u8>) {
+    out.push(kind);
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+fn write_line(kind: u8, text: &[u8], out: &mut Vec<u8>) {
+    out.push(kind);
+    // A status or error line cannot carry CR/LF; Redis never sends them, so keep the codec total.
+    out.extend(text.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+    out.extend_from_slice(b"\r\n");
+}
+
+fn write_bulk(bytes: &[u8], out: &mut Vec<u8>) {
+    write_header(b'$', bytes.len() as i64, out);
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(v: Value) {
+        let mut out = Vec::new();
+        encode_value(&v, &mut out);
+        assert_eq!(parse(&out).unwrap(), Some((v, out.len())));
+    }
+
+    #[test]
+    fn parses_every_reply_kind() {
+        roundtrip(Value::Status(b"OK".to_vec()));
+        roundtrip(Value::Error("ERR boom".into()));
+        roundtrip(Value::Int(-42));
+        roundtrip(Value::Bulk(b"a\r\nb\0\xff".to_vec()));
+        roundtrip(Value::Nil);
+        roundtrip(Value::Array(vec![
+            Value::Int(1),
+            Value::Nil,
+            Value::Array(vec![Value::Bulk(b"x".to_vec()), Value::Error("ERR in array".into())]),
+        ]));
+    }
+
+    #[test]
+    fn null_array_is_nil() {
+        assert_eq!(parse(b"*-1\r\n").unwrap(), Some((Value::Nil, 5)));
+    }
+
+    #[test]
+    fn incomplete_at_every_split_point() {
+        let mut full = Vec::new();
+        encode_value(
+            &Value::Array(vec![Value::Bulk(b"hello".to_vec()), Value::Int(7), Value::Nil]),
+            &mut full,
+        );
+        for cut in 0..full.len() {
+            assert_eq!(parse(&full[..cut]).unwrap(), None, "cut at {cut}");
+        }
+        assert!(parse(&full).unwrap().is_some());
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(parse(b"?what\r\n").is_err());
+        assert!(parse(b":notanumber\r\n").is_err());
+        assert!(parse(b"$3\r\nabcXY").is_err());
+        let deep = "*1\r\n".repeat(MAX_DEPTH + 2);
+        assert!(parse(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn encodes_commands_binary_safe() {
+        let mut out = Vec::new();
+        encode_command(&[&b"SET"[..], b"k", b"\x00\r\n"], &mut out);
+        assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\n\x00\r\n\r\n");
+    }
+
+    #[test]
+    fn consumes_only_one_reply() {
+        let (v, n) = parse(b"+OK\r\n:1\r\n").unwrap().unwrap();
+        assert_eq!((v, n), (Value::Status(b"OK".to_vec()), 5));
+    }
+}

@@ -1,0 +1,234 @@
+//! Server-Sent Events as the Upstash REST API uses them for pub/sub:
+//! `data: message,<channel>,<payload>` events separated by blank lines, `:` comments as keep-alives.
+//!
+//! A payload containing `\n` is sent as several `data:` lines, which the SSE standard joins back
+//! with `\n`, so it round-trips byte-exact through a standard decoder (this one). A bare `\r`
+//! cannot be carried by SSE at all; such a payload is refused loudly instead of being split.
+
+/// The keep-alive comment sent while a stream is idle.
+pub const KEEPALIVE: &[u8] = b": keepalive\n\n";
+
+/// Why an event could not be framed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    CarriageReturn,
+}
+
+/// Frames one event whose data is `fields` joined by commas.
+pub fn encode_event<A: AsRef<[u8]>>(fields: &[A]) -> Result<Vec<u8>, FrameError> {
+    let mut data = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            data.push(b',');
+        }
+        data.extend_from_slice(field.as_ref());
+    }
+    encode_data(&data, None)
+}
+
+/// Frames `data` as one event, optionally with an `event:` type line.
+pub fn encode_data(data: &[u8], event: Option<&str>) -> Result<Vec<u8>, FrameError> {
+    if data.contains(&b'\r') {
+        return Err(FrameError::CarriageReturn);
+    }
+    let mut out = Vec::with_capacity(data.len() + 16);
+    if let Some(event) = event {
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(event.as_bytes());
+        out.push(b'\n');
+    }
+    for line in data.split(|&b| b == b'\n') {
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// One decoded event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Event {
+    /// The `event:` field, empty for the default `message` type.
+    pub event: String,
+    /// All `data:` lines of the event joined by `\n`.
+    pub data: Vec<u8>,
+}
+
+/// Incremental SSE decoder: feed it chunks split anywhere, get whole events back.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    line: Vec<u8>,
+    pending: Event,
+    has_data: bool,
+    /// A chunk ended in `\r`; a `\n` at the start of the next one belongs to the same terminator.
+    after_cr: bool,
+}
+
+impl Decoder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Consumes `chunk`, appending every completed event to `out`.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<Event>) {
+        for &byte in chunk {
+            if self.after_cr {
+                self.after_cr = false;
+                if byte == b'\n' {
+                    continue;
+                }
+            }
+            match byte {
+                b'\n' => self.end_line(out),
+                b'\r' => {
+                    self.after_cr = true;
+                    self.end_line(out);
+                }
+                _ => self.line.push(byte),
+            }
+        }
+    }
+
+    fn end_line(&mut self, out: &mut Vec<Event>) {
+        let line = std::mem::take(&mut self.line);
+        if line.is_empty() {
+            if self.has_data {
+                out.push(std::mem::take(&mut self.pending));
+            }
+            self.pending = Event::default();
+            self.has_data = false;
+            return;
+        }
+        if line[0] == b':' {
+            return; // comment / keep-alive
+        }
+        let (field, value) = match memchr::memchr(b':', &line) {
+            Some(i) => {
+                let value = &line[i + 1..];
+                (&line[..i], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (&line[..], &b""[..]),
+        };
+        match field {
+            b"data" => {
+                if self.has_data {
+                    self.pending.data.push(b'\n');
+                }
+                self.pending.data.extend_from_slice(value);
+                self.has_data = true;
+            }
+            b"event" => self.pending.event = String::from_utf8_lossy(value).into_owned(),
+            _ => {} // id:, retry: and unknown fields carry nothing for pub/sub
+        }
+    }
+}
+
+/// A pub/sub event carried in an SSE `data` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PubSubEvent {
+    Subscribe { channel: Vec<u8>, count: i64 },
+    Psubscribe { pattern: Vec<u8>, count: i64 },
+    Unsubscribe { channel: Vec<u8>, count: i64 },
+    Punsubscribe { pattern: Vec<u8>, count: i64 },
+    Message { channel: Vec<u8>, payload: Vec<u8> },
+    Pmessage { pattern: Vec<u8>, channel: Vec<u8>, payload: Vec<u8> },
+}
+
+/// Parses `kind,field,…`. The payload is everything after the last fixed comma, commas included.
+pub fn parse_pubsub(data: &[u8]) -> Option<PubSubEvent> {
+    let mut parts = data.splitn(2, |&b| b == b',');
+    let kind = parts.next()?;
+    let rest = parts.next()?;
+    let split2 = |s: &[u8]| {
+        let i = memchr::memchr(b',', s)?;
+        Some((s[..i].to_vec(), s[i + 1..].to_vec()))
+    };
+    let count = |s: &[u8]| std::str::from_utf8(s).ok()?.trim().parse::<i64>().ok();
+    Some(match kind {
+        b"message" => {
+            let (channel, payload) = split2(rest)?;
+            PubSubEvent::Message { channel, payload }
+        }
+        b"pmessage" => {
+            let (pattern, rest) = split2(rest)?;
+            let (channel, payload) = split2(&rest)?;
+            PubSubEvent::Pmessage { pattern, channel, payload }
+        }
+        b"subscribe" | b"psubscribe" | b"unsubscribe" | b"punsubscribe" => {
+            let i = memchr::memrchr(b',', rest)?;
+            let (name, n) = (rest[..i].to_vec(), count(&rest[i + 1..])?);
+            match kind {
+                b"subscribe" => PubSubEvent::Subscribe { channel: name, count: n },
+                b"psubscribe" => PubSubEvent::Psubscribe { pattern: name, count: n },
+                b"unsubscribe" => PubSubEvent::Unsubscribe { channel: name, count: n },
+                _ => PubSubEvent::Punsubscribe { pattern: name, count: n },
+            }
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(stream: &[u8]) -> Vec<Event> {
+        let mut d = Decoder::new();
+        let mut out = Vec::new();
+        d.feed(stream, &mut out);
+        out
+    }
+
+    #[test]
+    fn multiline_payload_roundtrips_exactly() {
+        let payload = b"line one\nline, two\n\n{\"json\":true}\n";
+        let framed = encode_event(&[&b"message"[..], b"chat", payload]).unwrap();
+        let events = decode_all(&framed);
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            parse_pubsub(&events[0].data),
+            Some(PubSubEvent::Message { channel: b"chat".to_vec(), payload: payload.to_vec() })
+        );
+    }
+
+    #[test]
+    fn carriage_returns_are_refused() {
+        assert_eq!(encode_event(&[&b"message"[..], b"c", b"a\rb"]), Err(FrameError::CarriageReturn));
+    }
+
+    #[test]
+    fn every_split_point_gives_the_same_events() {
+        let mut stream = Vec::new();
+        stream.extend_from_slice(b"data: subscribe,chat,1\r\n\r\n");
+        stream.extend_from_slice(KEEPALIVE);
+        stream.extend_from_slice(&encode_event(&[&b"message"[..], b"chat", "héllo,\nwörld".as_bytes()]).unwrap());
+        stream.extend_from_slice(b"event: error\ndata: boom\r\r");
+        stream.extend_from_slice(b"data: pmessage,c*,chat,x\n\n");
+        let whole = decode_all(&stream);
+        assert_eq!(whole.len(), 4);
+        assert_eq!(whole[2].event, "error");
+        for a in 0..stream.len() {
+            for b in a..stream.len() {
+                let mut d = Decoder::new();
+                let mut out = Vec::new();
+                d.feed(&stream[..a], &mut out);
+                d.feed(&stream[a..b], &mut out);
+                d.feed(&stream[b..], &mut out);
+                assert_eq!(out, whole, "split at {a},{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn parses_pubsub_kinds() {
+        assert_eq!(parse_pubsub(b"subscribe,a,b,2"), Some(PubSubEvent::Subscribe { channel: b"a,b".to_vec(), count: 2 }));
+        assert_eq!(
+            parse_pubsub(b"pmessage,news.*,news.a,x,y"),
+            Some(PubSubEvent::Pmessage { pattern: b"news.*".to_vec(), channel: b"news.a".to_vec(), payload: b"x,y".to_vec() })
+        );
+        assert_eq!(parse_pubsub(b"message,c,"), Some(PubSubEvent::Message { channel: b"c".to_vec(), payload: vec![] }));
+        assert_eq!(parse_pubsub(b"garbage"), None);
+        assert_eq!(parse_pubsub(b"subscribe,c,notanumber"), None);
+    }
+}

@@ -1,0 +1,83 @@
+use std::sync::Arc;
+
+use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway};
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+
+/// Options of `startGateway()`; the CLI fills them from flags and environment variables.
+#[napi(object)]
+pub struct GatewayOptions {
+    /// `redis://[user:password@]host:port[/db]` of the redis-server to front.
+    pub redis: String,
+    /// IP address to listen on; default `127.0.0.1`.
+    pub host: Option<String>,
+    /// Port to listen on; `0` (the default) picks a free one.
+    pub port: Option<u32>,
+    /// The bearer token clients must present.
+    pub token: String,
+    /// Largest accepted request body in bytes; default 10 MB.
+    pub max_body: Option<u32>,
+}
+
+/// A running gateway.
+#[napi]
+pub struct GatewayHandle {
+    inner: Arc<RunningGateway>,
+}
+
+/// Starts a gateway on napi's Tokio runtime and resolves once it is listening.
+#[napi]
+pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
+    let port = u16::try_from(options.port.unwrap_or(0)).map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
+    let host = options.host.as_deref().unwrap_or("127.0.0.1");
+    let mut config = GatewayConfig::new(&options.redis, host, port, &options.token).map_err(to_js)?;
+    if let Some(max_body) = options.max_body {
+        config.max_body = max_body as usize;
+    }
+    let running = fragment_redis_gateway::start(config).await.map_err(to_js)?;
+    Ok(GatewayHandle { inner: Arc::new(running) })
+}
+
+#[napi]
+impl GatewayHandle {
+    /// `http://host:port`: the value for `UPSTASH_REDIS_REST_URL`.
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.inner.url()
+    }
+
+    /// The port actually bound (useful after asking for port 0).
+    #[napi(getter)]
+    pub fn port(&self) -> u32 {
+        u32::from(self.inner.local_addr().port())
+    }
+
+    /// True when the listener is bound to a loopback address.
+    #[napi(getter)]
+    pub fn is_loopback(&self) -> bool {
+        self.inner.local_addr().ip().is_loopback()
+    }
+
+    /// Stops accepting, lets in-flight requests finish, then resolves.
+    #[napi]
+    pub async fn close(&self) -> Result<()> {
+        self.inner.shutdown().await;
+        Ok(())
+    }
+
+    /// Resolves when the gateway has stopped. While pending it keeps Node's event loop alive,
+    /// which is what the CLI wants.
+    #[napi]
+    pub async fn closed(&self) -> Result<()> {
+        self.inner.stopped().await;
+        Ok(())
+    }
+}
+
+fn to_js(e: GatewayError) -> Error {
+    let status = match e {
+        GatewayError::Config(_) => Status::InvalidArg,
+        _ => Status::GenericFailure,
+    };
+    Error::new(status, e.to_string())
+}

@@ -1,0 +1,5 @@
+//! The Node.js binding: conversions between JS and the Rust crates, nothing else.
+//!
+//! Logic lives in `crates/`; each file here exposes one of them.
+
+mod gateway;
