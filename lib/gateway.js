@@ -1,6 +1,6 @@
 'use strict'
 // Start the local Upstash-compatible gateway inside this Node process.
-const binding = require('../binding.js')
+const binding = require('./native.js')
 
 const DEFAULTS = Object.freeze({
   redis: 'redis://127.0.0.1:6379',

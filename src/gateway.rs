@@ -28,7 +28,8 @@ pub struct GatewayHandle {
 /// Starts a gateway on napi's Tokio runtime and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
-    let port = u16::try_from(options.port.unwrap_or(0)).map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
+    let port = u16::try_from(options.port.unwrap_or(0))
+        .map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
     let host = options.host.as_deref().unwrap_or("127.0.0.1");
     let mut config = GatewayConfig::new(&options.redis, host, port, &options.token).map_err(to_js)?;
     if let Some(max_body) = options.max_body {

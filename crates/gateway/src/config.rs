@@ -32,9 +32,9 @@ impl GatewayConfig {
                 "a token is required: pass --token <t> (or FRAGMENT_GATEWAY_TOKEN); clients send it as UPSTASH_REDIS_REST_TOKEN".into(),
             ));
         }
-        let host: IpAddr = host
-            .parse()
-            .map_err(|_| GatewayError::Config(format!("--host must be an IP address such as 127.0.0.1, got {host:?}")))?;
+        let host: IpAddr = host.parse().map_err(|_| {
+            GatewayError::Config(format!("--host must be an IP address such as 127.0.0.1, got {host:?}"))
+        })?;
         Ok(Self {
             redis: RedisTarget::parse(redis_url)?,
             host,
@@ -80,7 +80,9 @@ impl RedisTarget {
             None => (None, authority),
         };
         let (username, password) = match credentials.map(|c| c.split_once(':').unwrap_or(("", c))) {
-            Some((user, pass)) => ((!user.is_empty()).then(|| user.to_owned()), (!pass.is_empty()).then(|| pass.to_owned())),
+            Some((user, pass)) => {
+                ((!user.is_empty()).then(|| user.to_owned()), (!pass.is_empty()).then(|| pass.to_owned()))
+            }
             None => (None, None),
         };
         let (host, port) = match hostport.rsplit_once(':') {
@@ -102,9 +104,12 @@ mod tests {
     #[test]
     fn parses_redis_urls() {
         let t = RedisTarget::parse("redis://user:pw@10.0.0.1:6380/2").unwrap();
-        assert_eq!((t.host.as_str(), t.port, t.username.as_deref(), t.password.as_deref(), t.db), ("10.0.0.1", 6380, Some("user"), Some("pw"), 2));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.username.as_deref(), t.password.as_deref(), t.db),
+            ("10.0.0.1", 6380, Some("user"), Some("pw"), 2)
+        );
         let t = RedisTarget::parse("redis://:secret@localhost").unwrap();
-        assert_eq!((t.port, t.username, t.password.as_deref()), (6379, None, Some("secret")));
+        assert_eq!((t.port, t.username.as_deref(), t.password.as_deref()), (6379, None, Some("secret")));
         assert!(RedisTarget::parse("http://x").is_err());
         assert!(RedisTarget::parse("redis://h:port").is_err());
         assert!(!format!("{t:?}").contains("secret"));

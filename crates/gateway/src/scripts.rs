@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn strips_only_unknown_flags() {
         assert_eq!(strip_unknown_flags(b"#!lua flags=allow-key-locking\nreturn 1").unwrap(), b"#!lua\nreturn 1");
-        assert_eq!(strip_unknown_flags(b"#!lua flags=no-writes,allow-key-locking\nreturn 1").unwrap(), b"#!lua flags=no-writes\nreturn 1");
+        assert_eq!(
+            strip_unknown_flags(b"#!lua flags=no-writes,allow-key-locking\nreturn 1").unwrap(),
+            b"#!lua flags=no-writes\nreturn 1"
+        );
         assert_eq!(strip_unknown_flags(b"#!lua flags=no-writes\nreturn 1"), None);
         assert_eq!(strip_unknown_flags(b"return 1"), None);
     }

@@ -37,11 +37,7 @@ pub fn parse_commands(body: &[u8]) -> Result<Vec<Command>, ProtocolError> {
 /// Segments are percent-decoded (so `%2F` carries a slash and any byte can be sent); the body
 /// comes after the path arguments and before the query pairs; `_token` is dropped from the query.
 pub fn parse_path_command(path: &str, query: Option<&str>, body: &[u8]) -> Result<Command, ProtocolError> {
-    let mut command: Command = path
-        .split('/')
-        .filter(|segment| !segment.is_empty())
-        .map(percent_decode)
-        .collect();
+    let mut command: Command = path.split('/').filter(|segment| !segment.is_empty()).map(percent_decode).collect();
     if command.is_empty() {
         return Err(invalid("ERR no command: POST a JSON array such as [\"PING\"] or use a path such as /ping"));
     }
@@ -113,7 +109,9 @@ fn argument(raw: &RawValue) -> Result<Vec<u8>, ProtocolError> {
         Some(b'-' | b'0'..=b'9') => Ok(text.as_bytes().to_vec()),
         Some(b't' | b'f') => Ok(text.as_bytes().to_vec()),
         Some(b'n') => Err(invalid("ERR invalid argument: null is not a Redis value (send \"\" for an empty string)")),
-        Some(b'{') => Err(invalid("ERR invalid argument: objects are not Redis values (serialize them to a string first)")),
+        Some(b'{') => {
+            Err(invalid("ERR invalid argument: objects are not Redis values (serialize them to a string first)"))
+        }
         Some(b'[') => Err(invalid("ERR invalid argument: nested arrays are not allowed inside a command")),
         _ => Err(invalid("ERR invalid argument")),
     }
@@ -147,7 +145,16 @@ mod tests {
 
     #[test]
     fn refuses_null_objects_nested_and_empty() {
-        for body in [&br#"["SET","k",null]"#[..], br#"["SET","k",{"a":1}]"#, br#"["SET",["k"]]"#, b"[]", br#"[""]"#, br#"{"cmd":"GET"}"#, b"\"GET\"", br#"[1,"k"]"#] {
+        for body in [
+            &br#"["SET","k",null]"#[..],
+            br#"["SET","k",{"a":1}]"#,
+            br#"["SET",["k"]]"#,
+            b"[]",
+            br#"[""]"#,
+            br#"{"cmd":"GET"}"#,
+            b"\"GET\"",
+            br#"[1,"k"]"#,
+        ] {
             let err = parse_command(body).unwrap_err();
             assert!(matches!(err, ProtocolError::Request(ref m) if m.starts_with("ERR")), "{body:?}: {err:?}");
         }
@@ -172,7 +179,17 @@ mod tests {
     #[test]
     fn path_form_with_body_and_query() {
         let c = parse_path_command("/set/a%2Fb", Some("EX=100&_token=secret&NX"), b"\xff\x00").unwrap();
-        assert_eq!(c, vec![b"set".to_vec(), b"a/b".to_vec(), b"\xff\x00".to_vec(), b"EX".to_vec(), b"100".to_vec(), b"NX".to_vec()]);
+        assert_eq!(
+            c,
+            vec![
+                b"set".to_vec(),
+                b"a/b".to_vec(),
+                b"\xff\x00".to_vec(),
+                b"EX".to_vec(),
+                b"100".to_vec(),
+                b"NX".to_vec()
+            ]
+        );
         assert!(parse_path_command("/", None, b"").is_err());
     }
 

@@ -97,10 +97,7 @@ fn read_line(buf: &[u8], from: usize) -> Option<(&[u8], usize)> {
 }
 
 fn parse_int(line: &[u8]) -> Result<i64, ProtocolError> {
-    std::str::from_utf8(line)
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .ok_or(ProtocolError::Resp("invalid integer"))
+    std::str::from_utf8(line).ok().and_then(|s| s.parse::<i64>().ok()).ok_or(ProtocolError::Resp("invalid integer"))
 }
 
 fn write_header(kind: u8, n: i64, out: &mut Vec<u8>) {
@@ -154,10 +151,7 @@ mod tests {
     #[test]
     fn incomplete_at_every_split_point() {
         let mut full = Vec::new();
-        encode_value(
-            &Value::Array(vec![Value::Bulk(b"hello".to_vec()), Value::Int(7), Value::Nil]),
-            &mut full,
-        );
+        encode_value(&Value::Array(vec![Value::Bulk(b"hello".to_vec()), Value::Int(7), Value::Nil]), &mut full);
         for cut in 0..full.len() {
             assert_eq!(parse(&full[..cut]).unwrap(), None, "cut at {cut}");
         }

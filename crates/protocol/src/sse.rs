@@ -222,10 +222,17 @@ mod tests {
 
     #[test]
     fn parses_pubsub_kinds() {
-        assert_eq!(parse_pubsub(b"subscribe,a,b,2"), Some(PubSubEvent::Subscribe { channel: b"a,b".to_vec(), count: 2 }));
+        assert_eq!(
+            parse_pubsub(b"subscribe,a,b,2"),
+            Some(PubSubEvent::Subscribe { channel: b"a,b".to_vec(), count: 2 })
+        );
         assert_eq!(
             parse_pubsub(b"pmessage,news.*,news.a,x,y"),
-            Some(PubSubEvent::Pmessage { pattern: b"news.*".to_vec(), channel: b"news.a".to_vec(), payload: b"x,y".to_vec() })
+            Some(PubSubEvent::Pmessage {
+                pattern: b"news.*".to_vec(),
+                channel: b"news.a".to_vec(),
+                payload: b"x,y".to_vec()
+            })
         );
         assert_eq!(parse_pubsub(b"message,c,"), Some(PubSubEvent::Message { channel: b"c".to_vec(), payload: vec![] }));
         assert_eq!(parse_pubsub(b"garbage"), None);

@@ -27,7 +27,8 @@ pub async fn run(state: &State, commands: &[Command], keep_raw: bool) -> Result<
         }
         Ok::<_, GatewayError>(replies)
     };
-    let replies = tokio::time::timeout(timeout, exchange).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
+    let replies =
+        tokio::time::timeout(timeout, exchange).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
     conn.release();
     Ok(replies)
 }

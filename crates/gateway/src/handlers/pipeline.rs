@@ -11,7 +11,11 @@ use crate::redis::Reply;
 use crate::GatewayError;
 
 /// `POST /pipeline`: every command runs, in order, on one connection; a failure stays in its slot.
-pub async fn pipeline(state: &State, commands: Vec<Command>, format: ReplyFormat) -> Result<Response<Body>, GatewayError> {
+pub async fn pipeline(
+    state: &State,
+    commands: Vec<Command>,
+    format: ReplyFormat,
+) -> Result<Response<Body>, GatewayError> {
     let mut slots: Vec<Option<Reply>> = Vec::with_capacity(commands.len());
     let mut to_send = Vec::with_capacity(commands.len());
     let mut expected_shas = Vec::with_capacity(commands.len());
@@ -25,18 +29,26 @@ pub async fn pipeline(state: &State, commands: Vec<Command>, format: ReplyFormat
             }
         }
     }
-    let replies = if to_send.is_empty() { Vec::new() } else { run(state, &to_send, format == ReplyFormat::Resp2).await? };
+    let replies =
+        if to_send.is_empty() { Vec::new() } else { run(state, &to_send, format == ReplyFormat::Resp2).await? };
     let mut fresh = replies.into_iter().zip(expected_shas).map(|(mut reply, sha)| {
         restore_sha(&mut reply, sha);
         reply
     });
-    let replies: Vec<Reply> = slots.into_iter().map(|slot| slot.unwrap_or_else(|| fresh.next().expect("one reply per sent command"))).collect();
+    let replies: Vec<Reply> = slots
+        .into_iter()
+        .map(|slot| slot.unwrap_or_else(|| fresh.next().expect("one reply per sent command")))
+        .collect();
     Ok(match format {
         ReplyFormat::Json(encoding) => {
             let mut body = String::new();
             write_envelopes(replies.iter().map(|r| &r.value), encoding, &mut body);
             response::json(StatusCode::OK, body)
         }
-        ReplyFormat::Resp2 => response::full(StatusCode::OK, "application/octet-stream", replies.into_iter().flat_map(|r| r.raw.unwrap_or_default()).collect::<Vec<u8>>()),
+        ReplyFormat::Resp2 => response::full(
+            StatusCode::OK,
+            "application/octet-stream",
+            replies.into_iter().flat_map(|r| r.raw.unwrap_or_default()).collect::<Vec<u8>>(),
+        ),
     })
 }

@@ -31,7 +31,9 @@ const BUFFERED_EVENTS: usize = 256;
 /// goes away, when Redis drops it, or when the gateway drains.
 pub async fn stream(state: Arc<State>, kind: Kind, names: Vec<Vec<u8>>) -> Result<Response<Body>, GatewayError> {
     if names.is_empty() {
-        return Err(GatewayError::BadRequest("ERR name at least one channel: /subscribe/<channel> or /psubscribe/<pattern>".into()));
+        return Err(GatewayError::BadRequest(
+            "ERR name at least one channel: /subscribe/<channel> or /psubscribe/<pattern>".into(),
+        ));
     }
     let mut conn = Connection::open(state.pool.target()).await?;
     let verb: &[u8] = match kind {

@@ -12,7 +12,11 @@ use crate::GatewayError;
 
 /// `POST /multi-exec`: MULTI, the commands and EXEC go out together on a connection no other request
 /// can touch until EXEC has answered. Always JSON, as on Upstash.
-pub async fn multi_exec(state: &State, commands: Vec<Command>, format: ReplyFormat) -> Result<Response<Body>, GatewayError> {
+pub async fn multi_exec(
+    state: &State,
+    commands: Vec<Command>,
+    format: ReplyFormat,
+) -> Result<Response<Body>, GatewayError> {
     if let Some(message) = commands.iter().find_map(|c| refusal(c)) {
         return Err(GatewayError::BadRequest(message));
     }

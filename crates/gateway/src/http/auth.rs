@@ -9,7 +9,10 @@ fn presented<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<Vec<u
         let token = value.get(..7).filter(|p| p.eq_ignore_ascii_case(b"bearer ")).map(|_| value[7..].trim_ascii());
         return token.map(<[u8]>::to_vec);
     }
-    query?.split('&').find_map(|pair| pair.strip_prefix("_token=")).map(fragment_redis_protocol::request::percent_decode)
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("_token="))
+        .map(fragment_redis_protocol::request::percent_decode)
 }
 
 /// Compares in constant time, so response timing does not leak how much of a guess was right.

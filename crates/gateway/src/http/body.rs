@@ -19,7 +19,11 @@ const DRAIN_FACTOR: usize = 4;
 ///
 /// An oversized body is still read (and discarded) up to a bound, so the client gets its 413
 /// instead of a reset connection halfway through sending.
-pub async fn read_limited(mut body: Incoming, content_length: Option<usize>, limit: usize) -> Result<Vec<u8>, GatewayError> {
+pub async fn read_limited(
+    mut body: Incoming,
+    content_length: Option<usize>,
+    limit: usize,
+) -> Result<Vec<u8>, GatewayError> {
     let too_large = GatewayError::PayloadTooLarge { limit };
     let drain_cap = limit.saturating_mul(DRAIN_FACTOR);
     if content_length.is_some_and(|n| n > drain_cap) {

@@ -51,9 +51,14 @@ async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Bod
                 transaction::multi_exec(&state, commands, format).await
             }
         }
-        "" if query.is_none() => {
+        // The base URL: a JSON command in the body (the query may only carry `_token`).
+        "" => {
             let body = read_body(req, &state).await?;
-            let command = if body.is_empty() { parse_path_command(&path, None, &body)? } else { parse_command(&body)? };
+            let command = if body.is_empty() {
+                parse_path_command(&path, query.as_deref(), &body)?
+            } else {
+                parse_command(&body)?
+            };
             command::single(&state, command, format).await
         }
         _ => {
@@ -78,6 +83,8 @@ fn reply_format(headers: &HeaderMap) -> Result<ReplyFormat, GatewayError> {
             "ERR Upstash-Response-Format: resp2 cannot be combined with Upstash-Encoding: base64".into(),
         )),
         Some("resp2") => Ok(ReplyFormat::Resp2),
-        Some(other) => Err(GatewayError::BadRequest(format!("ERR unknown Upstash-Response-Format {other:?}: use json or resp2"))),
+        Some(other) => {
+            Err(GatewayError::BadRequest(format!("ERR unknown Upstash-Response-Format {other:?}: use json or resp2")))
+        }
     }
 }

@@ -27,7 +27,8 @@ pub struct RunningGateway {
 /// Binds the listener and starts serving on the current Tokio runtime.
 pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError> {
     let addr = SocketAddr::new(config.host, config.port);
-    let listener = TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
+    let listener =
+        TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
     let local_addr = listener.local_addr().map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (stopped_tx, stopped) = watch::channel(false);

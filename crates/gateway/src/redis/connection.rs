@@ -25,7 +25,10 @@ pub struct Connection {
 impl Connection {
     /// Dials Redis and runs the handshake the URL asks for (AUTH, SELECT).
     pub async fn open(target: &RedisTarget) -> Result<Self, GatewayError> {
-        let unavailable = |reason: String| GatewayError::RedisUnavailable { target: format!("{}:{}", target.host, target.port), reason };
+        let unavailable = |reason: String| GatewayError::RedisUnavailable {
+            target: format!("{}:{}", target.host, target.port),
+            reason,
+        };
         let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((target.host.as_str(), target.port)))
             .await
             .map_err(|_| unavailable("connect timed out".into()))?

@@ -19,7 +19,9 @@ struct Inner {
 
 impl Pool {
     pub fn new(target: RedisTarget, size: usize) -> Self {
-        Self { inner: Arc::new(Inner { target, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }) }
+        Self {
+            inner: Arc::new(Inner { target, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }),
+        }
     }
 
     pub fn target(&self) -> &RedisTarget {
