@@ -26,6 +26,31 @@ export declare class GatewayHandle {
   closed(): Promise<void>
 }
 
+/**
+ * The native half of a client: submissions go in with one call per tick, outcomes come out
+ * with one call per wake-up.
+ */
+export declare class NativeClient {
+  /** `onResults` is called (without arguments) when outcomes are ready to `drain()`. */
+  constructor(options: NativeClientOptions, onResults: () => void)
+  /** Queues commands that may share a `/pipeline` request: their JSON arrays joined by commas. */
+  submitCommands(json: string, count: number, readOnly: boolean): void
+  /** Queues one transaction: the whole `/multi-exec` body. */
+  submitMulti(json: string, count: number): void
+  /** Queues one path-form command whose binary last argument travels as the raw body. */
+  submitRaw(path: string, body: Buffer, readOnly: boolean): void
+  /** Everything finished since the last drain, encoded as described in `reply_buffer.rs`. */
+  drain(): Buffer
+  /** The last `upstash-sync-token`; assign it to another client to read this one's writes. */
+  get syncToken(): string
+  set syncToken(token: string)
+  /** Accepts no more submissions; queued ones still complete. */
+  close(): void
+}
+
+/** Why `command` (name first) cannot run over REST, or `null` when it can. */
+export declare function commandRefusal(command: Array<string>): string | null
+
 /** Options of `startGateway()`; the CLI fills them from flags and environment variables. */
 export interface GatewayOptions {
   /** `redis://[user:password@]host:port[/db]` of the redis-server to front. */
@@ -39,6 +64,25 @@ export interface GatewayOptions {
   /** Largest accepted request body in bytes; default 10 MB. */
   maxBody?: number
 }
+
+/** Options of the native client; `index.js` maps the ioredis-style options onto these. */
+export interface NativeClientOptions {
+  url: string
+  token: string
+  /** `"base64"` (JSON with base64 strings, the default) or `"resp2"`. */
+  responseFormat?: string
+  readYourWrites?: boolean
+  maxBatchCommands?: number
+  maxBatchBytes?: number
+  requestTimeoutMs?: number
+  maxRetries?: number
+  retryBaseMs?: number
+  retryCapMs?: number
+  poolSize?: number
+}
+
+/** Names of commands the REST API may refuse, so JS only asks about those. */
+export declare function restrictedCommandNames(): Array<string>
 
 /** Starts a gateway on napi's Tokio runtime and resolves once it is listening. */
 export declare function startGateway(options: GatewayOptions): Promise<GatewayHandle>

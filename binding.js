@@ -836,4 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.GatewayHandle = nativeBinding.GatewayHandle
+module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.commandRefusal = nativeBinding.commandRefusal
+module.exports.restrictedCommandNames = nativeBinding.restrictedCommandNames
 module.exports.startGateway = nativeBinding.startGateway

@@ -2,4 +2,7 @@
 //!
 //! Logic lives in `crates/`; each file here exposes one of them.
 
+mod client;
 mod gateway;
+mod reply_buffer;
+mod restricted;

@@ -146,7 +146,11 @@ mod tests {
     #[test]
     fn envelopes_list() {
         let mut s = String::new();
-        write_envelopes(&[Value::Int(1), Value::Error("ERR e".into()), Value::Status(b"OK".to_vec())], Encoding::Base64, &mut s);
+        write_envelopes(
+            &[Value::Int(1), Value::Error("ERR e".into()), Value::Status(b"OK".to_vec())],
+            Encoding::Base64,
+            &mut s,
+        );
         assert_eq!(s, r#"[{"result":1},{"error":"ERR e"},{"result":"OK"}]"#);
     }
 
@@ -154,5 +158,129 @@ mod tests {
     fn nested_arrays_and_nils() {
         let v = Value::Array(vec![Value::Array(vec![bulk(b"a"), Value::Nil]), Value::Array(vec![])]);
         assert_eq!(render(&v, Encoding::Plain), r#"{"result":[["a",null],[]]}"#);
+    }
+}
+
+/// Client side: the decoded result of one envelope, `Ok` for `{"result"}`, `Err` for `{"error"}`.
+pub type Decoded = Result<Value, String>;
+
+/// Parses a single-command response body (`{"result":…}` or `{"error":…}`).
+pub fn parse_envelope(body: &[u8], encoding: Encoding) -> Result<Decoded, crate::ProtocolError> {
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| crate::ProtocolError::Json(e.to_string()))?;
+    envelope_from_json(&json, encoding)
+}
+
+/// Parses a `/pipeline` or `/multi-exec` response body: `[envelope, …]`.
+pub fn parse_envelopes(body: &[u8], encoding: Encoding) -> Result<Vec<Decoded>, crate::ProtocolError> {
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| crate::ProtocolError::Json(e.to_string()))?;
+    match json {
+        serde_json::Value::Array(items) => items.iter().map(|item| envelope_from_json(item, encoding)).collect(),
+        _ => Err(crate::ProtocolError::Json("expected an array of {result}/{error} objects".into())),
+    }
+}
+
+/// The text of a non-2xx body: its `{"error"}` if it is one, else a short excerpt.
+pub fn error_text(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => match map.get("error") {
+            Some(serde_json::Value::String(text)) => text.clone(),
+            _ => excerpt(body),
+        },
+        _ => excerpt(body),
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+    if text.trim().is_empty() {
+        "empty response body".into()
+    } else {
+        text
+    }
+}
+
+fn envelope_from_json(json: &serde_json::Value, encoding: Encoding) -> Result<Decoded, crate::ProtocolError> {
+    let serde_json::Value::Object(map) = json else {
+        return Err(crate::ProtocolError::Json("expected a {result} or {error} object".into()));
+    };
+    if let Some(error) = map.get("error") {
+        return Ok(Err(error.as_str().map(str::to_owned).unwrap_or_else(|| error.to_string())));
+    }
+    let result =
+        map.get("result").ok_or_else(|| crate::ProtocolError::Json("object has neither result nor error".into()))?;
+    // A whole-result "OK" is the one string Upstash leaves unencoded.
+    if let serde_json::Value::String(s) = result {
+        if s == "OK" {
+            return Ok(Ok(Value::Status(b"OK".to_vec())));
+        }
+    }
+    Ok(Ok(value_from_json(result, encoding)))
+}
+
+fn value_from_json(json: &serde_json::Value, encoding: Encoding) -> Value {
+    use serde_json::Value as J;
+    match json {
+        J::Null => Value::Nil,
+        J::Bool(b) => Value::Int(i64::from(*b)),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Bulk(n.to_string().into_bytes()),
+        },
+        J::String(s) => Value::Bulk(match encoding {
+            // Lenient like the official SDKs: text that is not base64 is kept as it is.
+            Encoding::Base64 => B64.decode(s).unwrap_or_else(|_| s.clone().into_bytes()),
+            Encoding::Plain => s.clone().into_bytes(),
+        }),
+        J::Array(items) => Value::Array(items.iter().map(|i| value_from_json(i, encoding)).collect()),
+        J::Object(map) => match map.get("error") {
+            Some(e) => Value::Error(e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string())),
+            None => match map.get("result") {
+                Some(r) => value_from_json(r, encoding),
+                None => Value::Nil,
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn rendered_replies_parse_back_to_the_same_bytes() {
+        let values = vec![
+            Value::Status(b"OK".to_vec()),
+            Value::Bulk(b"\xff\x00binary".to_vec()),
+            Value::Int(-7),
+            Value::Nil,
+            Value::Array(vec![Value::Bulk(b"OK".to_vec()), Value::Nil, Value::Array(vec![Value::Int(1)])]),
+            Value::Error("ERR nope".into()),
+        ];
+        let mut body = String::new();
+        write_envelopes(&values, Encoding::Base64, &mut body);
+        let parsed = parse_envelopes(body.as_bytes(), Encoding::Base64).unwrap();
+        assert_eq!(parsed[0], Ok(Value::Status(b"OK".to_vec())));
+        assert_eq!(parsed[1], Ok(Value::Bulk(b"\xff\x00binary".to_vec())));
+        assert_eq!(parsed[2], Ok(Value::Int(-7)));
+        assert_eq!(parsed[3], Ok(Value::Nil));
+        assert_eq!(
+            parsed[4],
+            Ok(Value::Array(vec![Value::Bulk(b"OK".to_vec()), Value::Nil, Value::Array(vec![Value::Int(1)])]))
+        );
+        assert_eq!(parsed[5], Err("ERR nope".to_owned()));
+    }
+
+    #[test]
+    fn single_envelopes_and_errors() {
+        assert_eq!(
+            parse_envelope(br#"{"result":"YmFy"}"#, Encoding::Base64).unwrap(),
+            Ok(Value::Bulk(b"bar".to_vec()))
+        );
+        assert_eq!(parse_envelope(br#"{"result":"bar"}"#, Encoding::Plain).unwrap(), Ok(Value::Bulk(b"bar".to_vec())));
+        assert!(parse_envelope(b"<html>", Encoding::Base64).is_err());
+        assert_eq!(error_text(br#"{"error":"WRONGPASS x"}"#), "WRONGPASS x");
+        assert_eq!(error_text(b"Bad Gateway"), "Bad Gateway");
     }
 }

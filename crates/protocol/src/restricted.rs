@@ -19,11 +19,22 @@ pub enum Restriction {
     Administrative,
 }
 
-const BLOCKING: &[&str] = &["BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF"];
-const CONNECTION_STATE: &[&str] = &["SELECT", "AUTH", "HELLO", "RESET", "QUIT", "CLIENT", "READONLY", "READWRITE", "SWAPDB"];
+const BLOCKING: &[&str] =
+    &["BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF"];
+const CONNECTION_STATE: &[&str] =
+    &["SELECT", "AUTH", "HELLO", "RESET", "QUIT", "CLIENT", "READONLY", "READWRITE", "SWAPDB"];
 const TRANSACTION: &[&str] = &["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"];
-const STREAMING: &[&str] = &["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR"];
+const STREAMING: &[&str] =
+    &["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR"];
 const ADMINISTRATIVE: &[&str] = &["SHUTDOWN", "SYNC", "PSYNC", "REPLCONF", "REPLICAOF", "SLAVEOF", "FAILOVER", "DEBUG"];
+
+/// Every command name that may be refused (XREAD and XREADGROUP only with BLOCK), upper-case.
+pub fn candidate_names() -> impl Iterator<Item = &'static str> {
+    [BLOCKING, CONNECTION_STATE, TRANSACTION, STREAMING, ADMINISTRATIVE, &["XREAD", "XREADGROUP"]]
+        .into_iter()
+        .flatten()
+        .copied()
+}
 
 /// The restriction that applies to `command` (name first), if any.
 pub fn restriction<A: AsRef<[u8]>>(command: &[A]) -> Option<Restriction> {
@@ -89,7 +100,10 @@ mod tests {
         assert_eq!(check(&["blpop", "q", "0"]), Some(Restriction::Blocking));
         assert_eq!(check(&["XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", "$"]), Some(Restriction::Blocking));
         assert_eq!(check(&["XREAD", "COUNT", "1", "STREAMS", "block", "0"]), None);
-        assert_eq!(check(&["xreadgroup", "GROUP", "g", "c", "block", "10", "STREAMS", "s", ">"]), Some(Restriction::Blocking));
+        assert_eq!(
+            check(&["xreadgroup", "GROUP", "g", "c", "block", "10", "STREAMS", "s", ">"]),
+            Some(Restriction::Blocking)
+        );
         assert_eq!(check(&["select", "1"]), Some(Restriction::ConnectionState));
         assert_eq!(check(&["Client", "list"]), Some(Restriction::ConnectionState));
         assert_eq!(check(&["multi"]), Some(Restriction::Transaction));

@@ -1,0 +1,117 @@
+use std::error::Error as _;
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+
+use crate::{ClientConfig, ResponseFormat, TransportError};
+
+const SYNC_TOKEN: &str = "upstash-sync-token";
+
+/// The answer to one request: any status, whole body.
+pub struct HttpReply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// One pooled keep-alive HTTP/1.1 client per Redis client, plus the read-your-writes token.
+pub struct Http {
+    client: reqwest::Client,
+    config: Arc<ClientConfig>,
+    sync_token: Arc<Mutex<String>>,
+}
+
+/// What a request asks the server to answer in.
+#[derive(Clone, Copy)]
+pub enum Answer {
+    /// Whatever the client is configured for.
+    Configured,
+    /// JSON with base64 strings: `/multi-exec` has no RESP2 form.
+    Json,
+}
+
+impl Http {
+    pub fn new(config: Arc<ClientConfig>, sync_token: Arc<Mutex<String>>) -> Result<Self, TransportError> {
+        let mut headers = HeaderMap::new();
+        let bearer = HeaderValue::from_str(&format!("Bearer {}", config.token)).map_err(|_| {
+            TransportError::Config("the REST token contains characters that cannot be sent in a header".into())
+        })?;
+        headers.insert(AUTHORIZATION, sensitive(bearer));
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .http1_only()
+            .tcp_nodelay(true)
+            .pool_max_idle_per_host(config.pool_size)
+            .timeout(config.request_timeout)
+            .build()
+            .map_err(|e| TransportError::Config(format!("cannot build the HTTP client: {}", root_cause(&e))))?;
+        Ok(Self { client, config, sync_token })
+    }
+
+    /// POSTs `body` to `path` (`""` for the base URL) and returns the reply, whatever its status.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &'static str,
+        answer: Answer,
+    ) -> Result<HttpReply, TransportError> {
+        let mut request =
+            self.client.post(format!("{}{}", self.config.url, path)).header(CONTENT_TYPE, content_type).body(body);
+        request = match (answer, self.config.format) {
+            (Answer::Configured, ResponseFormat::Resp2) => request.header("Upstash-Response-Format", "resp2"),
+            _ => request.header("Upstash-Encoding", "base64"),
+        };
+        if self.config.read_your_writes {
+            let token = self.sync_token.lock().expect("sync token lock").clone();
+            request = request.header(SYNC_TOKEN, token);
+        }
+        let response = request.send().await.map_err(|e| self.classify(e))?;
+        if let Some(token) = response.headers().get(SYNC_TOKEN).and_then(|v| v.to_str().ok()) {
+            *self.sync_token.lock().expect("sync token lock") = token.to_owned();
+        }
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(|e| self.classify(e))?;
+        Ok(HttpReply { status, body: body.to_vec() })
+    }
+
+    fn classify(&self, e: reqwest::Error) -> TransportError {
+        let cause = root_cause(&e);
+        if e.is_timeout() {
+            TransportError::Timeout(self.config.request_timeout.as_millis())
+        } else if e.is_connect() {
+            let refused = source_io_kind(&e) == Some(std::io::ErrorKind::ConnectionRefused);
+            if refused {
+                TransportError::ConnectRefused(cause)
+            } else {
+                TransportError::Connect(cause)
+            }
+        } else {
+            TransportError::Io(cause)
+        }
+    }
+}
+
+fn sensitive(mut value: HeaderValue) -> HeaderValue {
+    value.set_sensitive(true);
+    value
+}
+
+/// The innermost error text: reqwest's own text names the URL, which callers already know.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = e;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+fn source_io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(err) = current {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        current = err.source();
+    }
+    None
+}

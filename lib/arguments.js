@@ -1,0 +1,99 @@
+'use strict'
+// Command arguments the way ioredis takes them, made safe for a JSON request body.
+const { isUtf8 } = require('node:buffer')
+
+/** Fixes lone surrogates the way Buffer.from(string) does (U+FFFD), which JSON parsers reject. */
+const wellFormed =
+  typeof String.prototype.toWellFormed === 'function'
+    ? (s) => (s.isWellFormed() ? s : s.toWellFormed())
+    : (s) => Buffer.from(s, 'utf8').toString('utf8')
+
+function isPlainObject(value) {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** `hset(key, {f: v})`, `hset(key, Map)`, `mset({k: v})`… expand to flat field/value lists, like ioredis. */
+function expandObjects(name, args) {
+  const entries = (object) => (object instanceof Map ? [...object] : Object.entries(object)).flat()
+  switch (name) {
+    case 'hset':
+    case 'hmset':
+      if (args.length === 2 && (args[1] instanceof Map || isPlainObject(args[1]))) return [args[0], ...entries(args[1])]
+      return args
+    case 'mset':
+    case 'msetnx':
+      if (args.length === 1 && (args[0] instanceof Map || isPlainObject(args[0]))) return entries(args[0])
+      return args
+    default:
+      return args
+  }
+}
+
+/** One argument as a string or Buffer; anything that has no Redis meaning is refused. */
+function toArg(value, name, position) {
+  switch (typeof value) {
+    case 'string':
+      return wellFormed(value)
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value)
+    case 'undefined':
+      return ''
+    default:
+      if (value === null) return ''
+      if (Buffer.isBuffer(value)) return value
+      if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      throw new TypeError(
+        `${name}: argument ${position + 1} is ${describe(value)}; pass a string, number or Buffer ` +
+          '(JSON.stringify objects yourself) so nothing like "[object Object]" is ever stored',
+      )
+  }
+}
+
+function describe(value) {
+  if (Array.isArray(value)) return 'a nested array'
+  if (value instanceof Map) return 'a Map'
+  return `an object (${value.constructor?.name ?? 'null prototype'})`
+}
+
+/** Flattens one level (ioredis: `del(['a', 'b'])` ≡ `del('a', 'b')`), expands objects, converts. */
+function normalizeArgs(name, rawArgs) {
+  const args = expandObjects(name, rawArgs.flat())
+  return args.map((value, i) => toArg(value, name, i))
+}
+
+/**
+ * The request form of one command. Strings and UTF-8 Buffers travel in JSON; a Buffer that is not
+ * valid UTF-8 cannot, so it may only be the last argument, sent as the raw body of the path form.
+ * @returns {{ json: string } | { path: string, body: Buffer }}
+ */
+function encodeCommand(name, args) {
+  let binaryAt = -1
+  const parts = new Array(args.length + 1)
+  parts[0] = name
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (typeof arg === 'string') {
+      parts[i + 1] = arg
+    } else if (isUtf8(arg)) {
+      parts[i + 1] = arg.toString('utf8')
+    } else {
+      if (binaryAt !== -1 || i !== args.length - 1) {
+        throw new TypeError(
+          `${name}: argument ${i + 1} is binary (not valid UTF-8). The Upstash REST API carries binary data only ` +
+            'as the raw body of a request, so only the last argument of a command may be binary',
+        )
+      }
+      binaryAt = i
+      parts[i + 1] = arg
+    }
+  }
+  if (binaryAt === -1) return { json: JSON.stringify(parts) }
+  const path = '/' + parts.slice(0, -1).map((p) => encodeURIComponent(p)).join('/')
+  return { path, body: parts[parts.length - 1] }
+}
+
+module.exports = { normalizeArgs, encodeCommand, toArg, wellFormed }

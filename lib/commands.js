@@ -1,0 +1,45 @@
+'use strict'
+// The command table: which commands exist, which only read, where their keys are, how replies
+// are shaped. Methods are generated from it, as ioredis does, rather than written one by one.
+const commands = require('@ioredis/commands')
+const native = require('./native.js')
+
+/** Every Redis command, lower-case (from @ioredis/commands, the table ioredis itself uses). */
+const names = commands.list.filter((name) => name !== 'monitor')
+
+const restricted = new Set(native.restrictedCommandNames())
+
+/** Why the REST API cannot run this command, or undefined. */
+function refusal(name, args) {
+  if (!restricted.has(name)) return undefined
+  return native.commandRefusal([name, ...args.map((a) => (typeof a === 'string' ? a : a.toString('latin1')))]) ?? undefined
+}
+
+function isReadOnly(name) {
+  return commands.exists(name) && commands.hasFlag(name, 'readonly')
+}
+
+/** Indexes of key arguments, for keyPrefix. */
+function keyIndexes(name, args) {
+  if (!commands.exists(name)) return []
+  try {
+    return commands.getKeyIndexes(name, args)
+  } catch {
+    return [] // malformed arguments: Redis will say what is wrong
+  }
+}
+
+/** ioredis's reply transformers: only hgetall turns a flat array into an object. */
+const replyTransformers = {
+  hgetall(reply) {
+    if (!Array.isArray(reply)) return reply
+    const object = {}
+    for (let i = 0; i < reply.length; i += 2) {
+      // defineProperty, so a field named "__proto__" is stored as data (ioredis #1267).
+      Object.defineProperty(object, reply[i], { value: reply[i + 1], enumerable: true, writable: true, configurable: true })
+    }
+    return object
+  },
+}
+
+module.exports = { names, refusal, isReadOnly, keyIndexes, replyTransformers }

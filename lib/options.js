@@ -1,0 +1,90 @@
+'use strict'
+// Constructor arguments → one options object, the way ioredis and @upstash/redis users write them.
+
+const URL_VARS = ['UPSTASH_REDIS_REST_URL', 'KV_REST_API_URL']
+const TOKEN_VARS = ['UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_TOKEN']
+
+const DEFAULTS = Object.freeze({
+  keyPrefix: '',
+  commandTimeout: undefined,
+  maxRetriesPerRequest: 3,
+  retryStrategy: undefined,
+  lazyConnect: false,
+  enableAutoPipelining: true,
+  readYourWrites: true,
+  responseEncoding: 'base64',
+  maxBatchCommands: 1000,
+  maxBatchBytes: 1024 * 1024,
+  poolSize: 16,
+})
+
+function fromEnv(env, names) {
+  for (const name of names) {
+    const value = env[name]
+    if (typeof value === 'string' && value.trim() !== '') return value.trim()
+  }
+  return undefined
+}
+
+/**
+ * Accepts `()`, `(url)`, `(url, options)`, `(options)`; url and token fall back to
+ * UPSTASH_REDIS_REST_URL/TOKEN, then Vercel KV's KV_REST_API_URL/TOKEN.
+ */
+function resolveOptions(args, env = process.env) {
+  let options = {}
+  for (const arg of args) {
+    if (arg === undefined || arg === null) continue
+    if (typeof arg === 'string') options = { ...options, url: arg }
+    else if (typeof arg === 'object') options = { ...arg, ...options }
+    else throw new TypeError(`new Redis(): unexpected argument ${typeof arg}; pass a REST URL and/or an options object`)
+  }
+  const merged = { ...DEFAULTS, ...dropUndefined(options) }
+  const url = (typeof merged.url === 'string' && merged.url.trim()) || fromEnv(env, URL_VARS)
+  const token = (typeof merged.token === 'string' && merged.token.trim()) || fromEnv(env, TOKEN_VARS)
+  if (!url) {
+    throw new Error(`Missing Upstash REST URL: pass { url } or set ${URL_VARS.join(' or ')} (for a local gateway run \`fragment-redis gateway\`)`)
+  }
+  if (!token) {
+    throw new Error(`Missing Upstash REST token: pass { token } or set ${TOKEN_VARS.join(' or ')}`)
+  }
+  if (!/^https?:\/\/[^\s/?#]+/.test(url)) {
+    throw new Error(`Invalid Upstash REST URL ${JSON.stringify(url.slice(0, 80))}: it must start with https:// (or http:// for a local gateway)`)
+  }
+  if (merged.keyPrefix != null && typeof merged.keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string')
+  return { ...merged, url: url.replace(/\/+$/, ''), token }
+}
+
+function dropUndefined(object) {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined))
+}
+
+/** What the native transport needs, from the ioredis-style options. */
+function nativeOptions(o) {
+  const ms = (v) => (v === undefined || v === null ? undefined : Math.max(1, Math.round(v)))
+  return {
+    url: o.url,
+    token: o.token,
+    responseFormat: o.responseEncoding === 'resp2' ? 'resp2' : 'base64',
+    readYourWrites: o.readYourWrites !== false,
+    maxBatchCommands: o.enableAutoPipelining === false ? 1 : o.maxBatchCommands,
+    maxBatchBytes: o.maxBatchBytes,
+    requestTimeoutMs: ms(o.commandTimeout),
+    ...retries(o),
+    poolSize: o.poolSize,
+  }
+}
+
+/**
+ * Retries run inside the native core, so a `retryStrategy(times)` function is sampled once for its
+ * first delay and its cap; returning a non-number (ioredis: "stop retrying") turns retries off.
+ */
+function retries(o) {
+  const maxRetries = o.maxRetriesPerRequest === null ? 10 : Math.max(0, o.maxRetriesPerRequest | 0)
+  if (typeof o.retryStrategy !== 'function') return { maxRetries }
+  const first = o.retryStrategy(1)
+  if (typeof first !== 'number') return { maxRetries: 0 }
+  const cap = o.retryStrategy(20)
+  return { maxRetries, retryBaseMs: Math.max(0, first | 0), retryCapMs: Math.max(first, typeof cap === 'number' ? cap : first) | 0 }
+}
+
+module.exports = { resolveOptions, nativeOptions, DEFAULTS }

@@ -1,0 +1,263 @@
+'use strict'
+// The ioredis-shaped client.
+const { EventEmitter } = require('node:events')
+const { createHash } = require('node:crypto')
+
+const native = require('./native.js')
+const commandTable = require('./commands.js')
+const { resolveOptions, nativeOptions } = require('./options.js')
+const { Dispatcher, Entry } = require('./dispatcher.js')
+const { normalizeArgs, encodeCommand } = require('./arguments.js')
+const { RestrictedCommandError, connectionClosed } = require('./errors.js')
+const { withCallback, splitCallback } = require('./callback.js')
+const { ScanStream } = require('./scan-stream.js')
+const { Pipeline } = require('./pipeline.js')
+
+class Redis extends EventEmitter {
+  /**
+   * `new Redis()`, `new Redis(url)`, `new Redis(url, options)`, `new Redis(options)`; url and token
+   * default to UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_URL / KV_REST_API_TOKEN).
+   */
+  constructor(...args) {
+    super()
+    this.options = resolveOptions(args)
+    this.status = 'wait'
+    this._dispatcher = null
+    this._closing = false
+    this._scripts = new Map()
+    if (!this.options.lazyConnect) this.connect().catch(() => {})
+  }
+
+  /** A client configured from the environment only. */
+  static fromEnv(options) {
+    return new Redis({ ...options, url: undefined, token: undefined })
+  }
+
+  static createClient(...args) {
+    return new Redis(...args)
+  }
+
+  /** Always 'normal': REST is stateless, so no command is off-limits while subscribed. */
+  get mode() {
+    return 'normal'
+  }
+
+  /** The last `upstash-sync-token`; give it to another client to read this one's writes. */
+  get readYourWritesSyncToken() {
+    return this._dispatcher ? this._dispatcher.native.syncToken : ''
+  }
+
+  set readYourWritesSyncToken(token) {
+    if (this.status === 'wait') this.connect().catch(() => {})
+    this._dispatcher.native.syncToken = String(token)
+  }
+
+  /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
+  connect(callback) {
+    if (['connecting', 'connect', 'ready'].includes(this.status)) {
+      return withCallback(Promise.reject(new Error('Redis is already connecting/connected')), callback)
+    }
+    let dispatcher
+    try {
+      dispatcher = new Dispatcher((onResults) => new native.NativeClient(nativeOptions(this.options), onResults), {
+        commandTimeout: this.options.commandTimeout,
+        onTransportError: (error) => this._emitError(error),
+      })
+    } catch (error) {
+      return withCallback(Promise.reject(error), callback)
+    }
+    this._dispatcher = dispatcher
+    this._closing = false
+    this._setStatus('connecting')
+    const ready = new Promise((resolve) =>
+      process.nextTick(() => {
+        this._setStatus('connect')
+        this._setStatus('ready')
+        resolve()
+      }),
+    )
+    return withCallback(ready, callback)
+  }
+
+  /** Waits for every pending command, then closes; resolves 'OK'. */
+  quit(callback) {
+    const done = (async () => {
+      if (this.status === 'end' || !this._dispatcher) {
+        this._end()
+        return 'OK'
+      }
+      this._closing = true
+      await this._dispatcher.idle()
+      this._dispatcher.close()
+      this._end()
+      return 'OK'
+    })()
+    return withCallback(done, callback)
+  }
+
+  /** Closes now; pending commands reject with "Connection is closed.". `reconnect` opens a fresh client. */
+  disconnect(reconnect = false) {
+    if (this._dispatcher) this._dispatcher.close({ abandon: true })
+    this._end()
+    if (reconnect) this.connect().catch(() => {})
+  }
+
+  end() {
+    this.disconnect()
+  }
+
+  /** A new client with the same options (and any overrides). */
+  duplicate(override) {
+    return new Redis({ ...this.options, ...override })
+  }
+
+  /** Any command by name: `call('GET', 'k')` or `call(['GET', 'k'])`. */
+  call(...args) {
+    return this._callBy(args, false)
+  }
+
+  callBuffer(...args) {
+    return this._callBy(args, true)
+  }
+
+  send_command(...args) {
+    return this.call(...args)
+  }
+
+  _callBy(rawArgs, asBuffer) {
+    const [args, callback] = splitCallback(rawArgs)
+    const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
+    if (typeof name !== 'string') return withCallback(Promise.reject(new TypeError('call() needs a command name')), callback)
+    return withCallback(this._command(name.toLowerCase(), rest, asBuffer), callback)
+  }
+
+  pipeline(commands) {
+    return new Pipeline(this, { multi: false }, commands)
+  }
+
+  /** A MULTI…EXEC transaction sent as one /multi-exec request. */
+  multi(commands) {
+    return new Pipeline(this, { multi: true }, Array.isArray(commands) ? commands : undefined)
+  }
+
+  /**
+   * Adds `redis[name](...keys, ...args)` running `lua` with EVALSHA, falling back to EVAL when the
+   * server does not know the script yet. Without `numberOfKeys`, the first argument gives it.
+   */
+  defineCommand(name, { lua, numberOfKeys, readOnly = false }) {
+    if (typeof lua !== 'string') throw new TypeError(`defineCommand(${name}): lua must be a string`)
+    const script = { lua, numberOfKeys, readOnly, sha: createHash('sha1').update(lua).digest('hex') }
+    this._scripts.set(name, script)
+    this[name] = (...args) => this._script(script, args, false)
+    this[name + 'Buffer'] = (...args) => this._script(script, args, true)
+  }
+
+  _script(script, rawArgs, asBuffer) {
+    const [args, callback] = splitCallback(rawArgs)
+    const withKeys = script.numberOfKeys === undefined ? args : [script.numberOfKeys, ...args]
+    const viaSha = this._command('evalsha', [script.sha, ...withKeys], asBuffer)
+    const result = viaSha.catch((error) =>
+      /NOSCRIPT/i.test(error.message) ? this._command('eval', [script.lua, ...withKeys], asBuffer) : Promise.reject(error),
+    )
+    return withCallback(result, callback)
+  }
+
+  scanStream(options) {
+    return new ScanStream(this, 'scan', undefined, options)
+  }
+
+  scanBufferStream(options) {
+    return new ScanStream(this, 'scan', undefined, options, true)
+  }
+
+  /**
+   * Builds the pending entry for one command: arguments normalized like ioredis, restricted commands
+   * refused, keyPrefix applied to key positions, and the request form chosen.
+   */
+  _entry(name, rawArgs, asBuffer, transform = commandTable.replyTransformers[name]) {
+    const args = normalizeArgs(name, rawArgs)
+    const refusal = commandTable.refusal(name, args)
+    if (refusal) throw new RestrictedCommandError(refusal)
+    const prefix = this.options.keyPrefix
+    if (prefix) {
+      for (const i of commandTable.keyIndexes(name, args)) {
+        args[i] = typeof args[i] === 'string' ? prefix + args[i] : Buffer.concat([Buffer.from(prefix), args[i]])
+      }
+    }
+    const request = encodeCommand(name, args)
+    return new Entry(request.json === undefined ? 'raw' : 'command', request, {
+      readOnly: commandTable.isReadOnly(name),
+      asBuffer,
+      transform,
+      command: { name, args },
+    })
+  }
+
+  _command(name, rawArgs, asBuffer) {
+    let entry
+    try {
+      entry = this._entry(name, rawArgs, asBuffer)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this._send(entry)
+  }
+
+  _send(entry) {
+    if (this.status === 'wait') this.connect().catch(() => {})
+    if (!this._dispatcher || this._closing || this.status === 'end' || this.status === 'close') {
+      entry.fail(connectionClosed())
+      return entry.promise
+    }
+    return this._dispatcher.send(entry)
+  }
+
+  _setStatus(status, arg) {
+    this.status = status
+    this.emit(status, arg)
+  }
+
+  _end() {
+    if (this.status === 'end') return
+    this._closing = true
+    process.nextTick(() => {
+      this._setStatus('close')
+      this._setStatus('end')
+    })
+    this.status = 'end'
+  }
+
+  /** Like ioredis: 'error' is emitted only when someone listens, never as an uncaught throw. */
+  _emitError(error) {
+    if (this.listenerCount('error') > 0) this.emit('error', error)
+  }
+}
+
+/** Generated methods never replace a hand-written one (quit, multi, …). */
+const isFree = (proto, method) => !(method in proto)
+
+for (const name of commandTable.names) {
+  if (isFree(Redis.prototype, name)) {
+    Redis.prototype[name] = function (...rawArgs) {
+      const [args, callback] = splitCallback(rawArgs)
+      return withCallback(this._command(name, args, false), callback)
+    }
+  }
+  if (isFree(Redis.prototype, name + 'Buffer')) {
+    Redis.prototype[name + 'Buffer'] = function (...rawArgs) {
+      const [args, callback] = splitCallback(rawArgs)
+      return withCallback(this._command(name, args, true), callback)
+    }
+  }
+}
+
+for (const command of ['hscan', 'sscan', 'zscan']) {
+  Redis.prototype[command + 'Stream'] = function (key, options) {
+    return new ScanStream(this, command, key, options)
+  }
+  Redis.prototype[command + 'BufferStream'] = function (key, options) {
+    return new ScanStream(this, command, key, options, true)
+  }
+}
+
+module.exports = { Redis }

@@ -1,0 +1,82 @@
+'use strict'
+// Decodes the Buffer that NativeClient.drain() returns (format: src/reply_buffer.rs).
+const { ReplyError, TransportError } = require('./errors.js')
+
+const NIL = 0
+const INT = 1
+const BULK = 2
+const STATUS = 3
+const ERROR = 4
+const ARRAY = 5
+const FAILURE = 6
+
+class ReplyReader {
+  constructor(buffer) {
+    this.buf = buffer
+    this.pos = 0
+  }
+
+  get done() {
+    return this.pos >= this.buf.length
+  }
+
+  /**
+   * The next outcome as a JS value. Strings become `string`s, or `Buffer`s when `asBuffer`.
+   * Redis errors come back as ReplyError instances and transport failures as TransportError
+   * instances (not thrown: an error may sit inside an array, e.g. in EXEC results).
+   */
+  read(asBuffer) {
+    const buf = this.buf
+    const tag = buf[this.pos++]
+    switch (tag) {
+      case NIL:
+        return null
+      case INT: {
+        const n = buf.readBigInt64LE(this.pos)
+        this.pos += 8
+        return Number(n)
+      }
+      case BULK:
+      case STATUS:
+        return asBuffer ? this.bytes() : this.text()
+      case ERROR:
+        return new ReplyError(this.text())
+      case ARRAY: {
+        const count = buf.readUInt32LE(this.pos)
+        this.pos += 4
+        const items = new Array(count)
+        for (let i = 0; i < count; i++) items[i] = this.read(asBuffer)
+        return items
+      }
+      case FAILURE: {
+        const code = this.text()
+        return new TransportError(code, this.text())
+      }
+      default:
+        throw new Error(`corrupt reply buffer: tag ${tag} at ${this.pos - 1}`)
+    }
+  }
+
+  length() {
+    const n = this.buf.readUInt32LE(this.pos)
+    this.pos += 4
+    return n
+  }
+
+  text() {
+    const n = this.length()
+    const start = this.pos
+    this.pos += n
+    return this.buf.toString('utf8', start, this.pos)
+  }
+
+  bytes() {
+    const n = this.length()
+    const start = this.pos
+    this.pos += n
+    // A copy, so a kept reply does not pin the whole drained batch in memory.
+    return Buffer.from(this.buf.subarray(start, this.pos))
+  }
+}
+
+module.exports = { ReplyReader }
