@@ -25,7 +25,7 @@ pub struct GatewayHandle {
     inner: Arc<RunningGateway>,
 }
 
-/// Starts a gateway on napi's Tokio runtime and resolves once it is listening.
+/// Starts a gateway (on a thread of its own) and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
     let port = u16::try_from(options.port.unwrap_or(0))
@@ -35,7 +35,7 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
     if let Some(max_body) = options.max_body {
         config.max_body = max_body as usize;
     }
-    let running = fragment_redis_gateway::start(config).await.map_err(to_js)?;
+    let running = fragment_redis_gateway::start_on_own_thread(config).await.map_err(to_js)?;
     Ok(GatewayHandle { inner: Arc::new(running) })
 }
 

@@ -13,4 +13,4 @@ mod sync_token;
 
 pub use config::{GatewayConfig, RedisTarget, DEFAULT_MAX_BODY};
 pub use error::GatewayError;
-pub use http::server::{start, RunningGateway};
+pub use http::server::{start, start_on_own_thread, RunningGateway};

@@ -1,0 +1,6 @@
+'use strict'
+// Building blocks for a Next.js server on Redis: `require('@fragment/redis-native/blocks')`.
+const { SessionStore } = require('./session-store.js')
+const { QueryCache } = require('./query-cache.js')
+
+module.exports = { SessionStore, QueryCache }
