@@ -88,9 +88,32 @@ fn write_bytes(bytes: &[u8], encoding: Encoding, out: &mut String) {
     }
 }
 
+/// JSON string escaping without an intermediate allocation: runs of plain characters are copied
+/// whole, and only `"`, `\\` and control characters are escaped (all JSON requires).
 fn write_json_string(text: &str, out: &mut String) {
-    // serde_json's escaper is correct for every code point; writing into a String cannot fail.
-    out.push_str(&serde_json::to_string(text).expect("strings always serialize"));
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let mut plain_from = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = i + 1;
+    }
+    out.push_str(&text[plain_from..]);
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -129,6 +152,14 @@ mod tests {
         let v = bulk(b"\xff\x00a");
         assert_eq!(render(&v, Encoding::Base64), r#"{"result":"/wBh"}"#);
         assert_eq!(render(&v, Encoding::Plain), "{\"result\":\"\u{FFFD}\\u0000a\"}");
+    }
+
+    #[test]
+    fn escaping_matches_serde_json_for_every_ascii_byte() {
+        let all: String = (0u8..128).map(char::from).chain("é€😀".chars()).collect();
+        let mut ours = String::new();
+        write_json_string(&all, &mut ours);
+        assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), all);
     }
 
     #[test]

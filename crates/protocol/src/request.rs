@@ -105,6 +105,8 @@ fn command_from_items(items: &[&RawValue]) -> Result<Command, ProtocolError> {
 fn argument(raw: &RawValue) -> Result<Vec<u8>, ProtocolError> {
     let text = raw.get();
     match text.as_bytes().first() {
+        // Without escapes the text between the quotes is the argument (serde_json checked it is UTF-8).
+        Some(b'"') if !text.contains('\\') => Ok(text.as_bytes()[1..text.len() - 1].to_vec()),
         Some(b'"') => serde_json::from_str::<String>(text).map(String::into_bytes).map_err(json_error),
         Some(b'-' | b'0'..=b'9') => Ok(text.as_bytes().to_vec()),
         Some(b't' | b'f') => Ok(text.as_bytes().to_vec()),
