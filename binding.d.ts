@@ -27,11 +27,11 @@ export declare class GatewayHandle {
 }
 
 /**
- * The native half of a client: submissions go in with one call per tick, outcomes come out
- * with one call per wake-up.
+ * The native half of a client: submissions go in with one call per tick; outcomes and pub/sub
+ * events come out with one call each per wake-up.
  */
 export declare class NativeClient {
-  /** `onResults` is called (without arguments) when outcomes are ready to `drain()`. */
+  /** `onResults` is called (without arguments) when outcomes or events are ready to drain. */
   constructor(options: NativeClientOptions, onResults: () => void)
   /** Queues commands that may share a `/pipeline` request: their JSON arrays joined by commas. */
   submitCommands(json: string, count: number, readOnly: boolean): void
@@ -39,12 +39,24 @@ export declare class NativeClient {
   submitMulti(json: string, count: number): void
   /** Queues one path-form command whose binary last argument travels as the raw body. */
   submitRaw(path: string, body: Buffer, readOnly: boolean): void
-  /** Everything finished since the last drain, encoded as described in `reply_buffer.rs`. */
+  /**
+   * Everything finished since the last drain, encoded as described in `reply_buffer.rs`.
+   * Call `drainEvents()` in the same wake-up.
+   */
   drain(): Buffer
+  /** Pub/sub events since the last drain, encoded as described in `event_buffer.rs`. */
+  drainEvents(): Buffer
+  /**
+   * Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1);
+   * false when this client has it already.
+   */
+  subscribe(kind: number, name: Buffer): boolean
+  /** Closes that stream; false when there was none. */
+  unsubscribe(kind: number, name: Buffer): boolean
   /** The last `upstash-sync-token`; assign it to another client to read this one's writes. */
   get syncToken(): string
   set syncToken(token: string)
-  /** Accepts no more submissions; queued ones still complete. */
+  /** Accepts no more submissions (queued ones still complete) and closes every subscription. */
   close(): void
 }
 
@@ -84,5 +96,5 @@ export interface NativeClientOptions {
 /** Names of commands the REST API may refuse, so JS only asks about those. */
 export declare function restrictedCommandNames(): Array<string>
 
-/** Starts a gateway on napi's Tokio runtime and resolves once it is listening. */
+/** Starts a gateway (on a thread of its own) and resolves once it is listening. */
 export declare function startGateway(options: GatewayOptions): Promise<GatewayHandle>

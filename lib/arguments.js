@@ -37,6 +37,8 @@ function toArg(value, name, position) {
     case 'string':
       return wellFormed(value)
     case 'number':
+      // Like ioredis: integers beyond 2^53 are written out in full ("1000000000000000000000", not "1e+21").
+      return Number.isInteger(value) && !Number.isSafeInteger(value) ? BigInt(value).toString() : String(value)
     case 'bigint':
     case 'boolean':
       return String(value)

@@ -29,8 +29,12 @@ function keyIndexes(name, args) {
   }
 }
 
-/** ioredis's reply transformers: only hgetall turns a flat array into an object. */
-const replyTransformers = {
+/**
+ * ioredis's reply transformers (RESP2): only hgetall turns a flat array into an object. Like
+ * ioredis, they are looked up by the command name exactly as given, so `call('HGETALL', k)` stays a
+ * flat array; a null prototype keeps names like "constructor" from finding anything.
+ */
+const replyTransformers = Object.assign(Object.create(null), {
   hgetall(reply) {
     if (!Array.isArray(reply)) return reply
     const object = {}
@@ -40,6 +44,11 @@ const replyTransformers = {
     }
     return object
   },
+})
+
+/** The transformer for a command name exactly as given, or null (never undefined: no default kicks in). */
+function replyTransformer(name) {
+  return replyTransformers[name] ?? null
 }
 
-module.exports = { names, refusal, isReadOnly, keyIndexes, replyTransformers }
+module.exports = { names, refusal, isReadOnly, keyIndexes, replyTransformers, replyTransformer }

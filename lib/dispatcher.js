@@ -75,11 +75,14 @@ class Entry {
 class Dispatcher {
   /**
    * @param {() => object} createNative builds the NativeClient (given the results callback)
-   * @param {{ commandTimeout?: number, onTransportError?: (e: Error) => void }} options
+   * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
+   *   onTransportError?: (e: Error) => void }} options the caps of one /pipeline request
    */
-  constructor(createNative, { commandTimeout, onTransportError }) {
+  constructor(createNative, { commandTimeout, maxBatchCommands = Infinity, maxBatchBytes = Infinity, onTransportError }) {
     this.native = createNative(() => this.collect())
     this.commandTimeout = commandTimeout
+    this.maxBatchCommands = maxBatchCommands
+    this.maxBatchBytes = maxBatchBytes
     this.onTransportError = onTransportError
     this.outbox = []
     this.pending = new Fifo()
@@ -123,12 +126,20 @@ class Dispatcher {
     while (i < outbox.length) {
       const entry = outbox[i]
       if (entry.kind === 'command') {
-        // Consecutive JSON commands go over as one string: one crossing for the whole run.
+        // Consecutive JSON commands go over as one string, cut where the batch caps say: the
+        // native side merges submissions up to the caps but never splits one, so a one-tick burst
+        // must not become a single oversized request (HTTP 413). Byte count as in batch.rs:
+        // "[" + commands joined by "," + "]".
         let j = i
         let readOnly = true
+        let bytes = 1
         const parts = []
         while (j < outbox.length && outbox[j].kind === 'command') {
-          parts.push(outbox[j].request.json)
+          const json = outbox[j].request.json
+          const size = Buffer.byteLength(json) + 1
+          if (parts.length > 0 && (parts.length >= this.maxBatchCommands || bytes + size > this.maxBatchBytes)) break
+          parts.push(json)
+          bytes += size
           readOnly = readOnly && outbox[j].readOnly
           j++
         }

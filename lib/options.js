@@ -47,11 +47,25 @@ function resolveOptions(args, env = process.env) {
   if (!token) {
     throw new Error(`Missing Upstash REST token: pass { token } or set ${TOKEN_VARS.join(' or ')}`)
   }
-  if (!/^https?:\/\/[^\s/?#]+/.test(url)) {
-    throw new Error(`Invalid Upstash REST URL ${JSON.stringify(url.slice(0, 80))}: it must start with https:// (or http:// for a local gateway)`)
-  }
+  checkUrl(url)
   if (merged.keyPrefix != null && typeof merged.keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string')
   return { ...merged, url: url.replace(/\/+$/, ''), token }
+}
+
+/** Refuses what cannot be an Upstash endpoint, at construction rather than on every command. */
+function checkUrl(url) {
+  const invalid = (why) =>
+    new Error(`Invalid Upstash REST URL ${JSON.stringify(url.slice(0, 80))}: ${why}`)
+  let parsed
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw invalid('it is not a URL (expected https://<host>, or http://127.0.0.1:<port> for a local gateway)')
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalid('it must start with https:// (or http:// for a local gateway)')
+  if (!parsed.hostname) throw invalid('the host is missing')
+  if (/\s/.test(url)) throw invalid('it contains white space')
+  if (parsed.search || parsed.hash) throw invalid('it must not carry a query or fragment')
 }
 
 function dropUndefined(object) {

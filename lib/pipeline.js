@@ -21,23 +21,53 @@ class Pipeline {
       this[name] = (...args) => this._addScript(script, args, false)
       this[name + 'Buffer'] = (...args) => this._addScript(script, args, true)
     }
-    for (const [name, ...args] of commands) this._add(String(name).toLowerCase(), args, false)
+    this.addBatch(commands)
   }
 
   get length() {
     return this.queued.length
   }
 
-  _add(name, rawArgs, asBuffer) {
+  /** Queues [['set', 'k', 'v'], ['get', 'k']] (what `pipeline(commands)` takes). */
+  addBatch(commands) {
+    for (const [name, ...args] of commands) this._add(String(name).toLowerCase(), args, false)
+    return this
+  }
+
+  /** Any command by name, like Redis#call: `call('GET', 'k')` or `call(['GET', 'k'])`. */
+  call(...args) {
+    return this._addCall(args, false)
+  }
+
+  callBuffer(...args) {
+    return this._addCall(args, true)
+  }
+
+  send_command(...args) {
+    return this.call(...args)
+  }
+
+  _addCall(rawArgs, asBuffer) {
+    const [args, callback] = splitCallback(rawArgs)
+    const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
+    if (typeof name !== 'string') {
+      this.queued.push({ error: new TypeError('call() needs a command name'), callback, asBuffer })
+      return this
+    }
+    // As in Redis#call, the name stays as given (and so picks the reply transformer).
+    return this._add(name, callback ? [...rest, callback] : rest, asBuffer)
+  }
+
+  _add(name, rawArgs, asBuffer, transform = commandTable.replyTransformer(name)) {
     const [args, callback] = splitCallback(rawArgs)
     let entry
     let error
     try {
-      entry = this.redis._entry(name, args, asBuffer)
+      entry = this.redis._entry(name, args, asBuffer, transform)
     } catch (e) {
       error = e
     }
-    this.queued.push({ entry, error, callback, transform: commandTable.replyTransformers[name], asBuffer })
+    this.queued.push({ entry, error, callback, transform, asBuffer })
     return this
   }
 

@@ -25,7 +25,11 @@ class Redis extends EventEmitter {
     this._dispatcher = null
     this._closing = false
     this._scripts = new Map()
-    if (!this.options.lazyConnect) this.connect().catch(() => {})
+    if (!this.options.lazyConnect) {
+      // Built now, so a configuration that cannot work throws here rather than failing every command.
+      this._pendingDispatcher = this._createDispatcher()
+      this.connect().catch(() => {})
+    }
   }
 
   /** A client configured from the environment only. */
@@ -49,6 +53,7 @@ class Redis extends EventEmitter {
 
   set readYourWritesSyncToken(token) {
     if (this.status === 'wait') this.connect().catch(() => {})
+    if (!this._dispatcher) throw connectionClosed()
     this._dispatcher.native.syncToken = String(token)
   }
 
@@ -57,12 +62,10 @@ class Redis extends EventEmitter {
     if (['connecting', 'connect', 'ready'].includes(this.status)) {
       return withCallback(Promise.reject(new Error('Redis is already connecting/connected')), callback)
     }
-    let dispatcher
+    let dispatcher = this._pendingDispatcher
+    this._pendingDispatcher = undefined
     try {
-      dispatcher = new Dispatcher((onResults) => new native.NativeClient(nativeOptions(this.options), onResults), {
-        commandTimeout: this.options.commandTimeout,
-        onTransportError: (error) => this._emitError(error),
-      })
+      dispatcher = dispatcher ?? this._createDispatcher()
     } catch (error) {
       return withCallback(Promise.reject(error), callback)
     }
@@ -77,6 +80,17 @@ class Redis extends EventEmitter {
       }),
     )
     return withCallback(ready, callback)
+  }
+
+  /** The native client; throws when the configuration cannot work (bad URL, unusable token). */
+  _createDispatcher() {
+    const transport = nativeOptions(this.options)
+    return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
+      commandTimeout: this.options.commandTimeout,
+      maxBatchCommands: transport.maxBatchCommands,
+      maxBatchBytes: transport.maxBatchBytes,
+      onTransportError: (error) => this._emitError(error),
+    })
   }
 
   /** Waits for every pending command, then closes; resolves 'OK'. */
@@ -128,7 +142,8 @@ class Redis extends EventEmitter {
     const [args, callback] = splitCallback(rawArgs)
     const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
     if (typeof name !== 'string') return withCallback(Promise.reject(new TypeError('call() needs a command name')), callback)
-    return withCallback(this._command(name.toLowerCase(), rest, asBuffer), callback)
+    // The name stays as given, and so picks the reply transformer (ioredis: call('HGETALL') is not transformed).
+    return withCallback(this._command(name, rest, asBuffer), callback)
   }
 
   pipeline(commands) {
@@ -172,21 +187,24 @@ class Redis extends EventEmitter {
 
   /**
    * Builds the pending entry for one command: arguments normalized like ioredis, restricted commands
-   * refused, keyPrefix applied to key positions, and the request form chosen.
+   * refused, keyPrefix applied to key positions, and the request form chosen. Like ioredis, the
+   * name goes to Redis as given (`call('GETT')` → "unknown command 'GETT'"); the command tables are
+   * consulted in lower case.
    */
-  _entry(name, rawArgs, asBuffer, transform = commandTable.replyTransformers[name]) {
-    const args = normalizeArgs(name, rawArgs)
-    const refusal = commandTable.refusal(name, args)
+  _entry(name, rawArgs, asBuffer, transform = commandTable.replyTransformer(name)) {
+    const lower = name.toLowerCase()
+    const args = normalizeArgs(lower, rawArgs)
+    const refusal = commandTable.refusal(lower, args)
     if (refusal) throw new RestrictedCommandError(refusal)
     const prefix = this.options.keyPrefix
     if (prefix) {
-      for (const i of commandTable.keyIndexes(name, args)) {
+      for (const i of commandTable.keyIndexes(lower, args)) {
         args[i] = typeof args[i] === 'string' ? prefix + args[i] : Buffer.concat([Buffer.from(prefix), args[i]])
       }
     }
     const request = encodeCommand(name, args)
     return new Entry(request.json === undefined ? 'raw' : 'command', request, {
-      readOnly: commandTable.isReadOnly(name),
+      readOnly: commandTable.isReadOnly(lower),
       asBuffer,
       transform,
       command: { name, args },

@@ -2,12 +2,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fragment_redis_transport::subscription::{EventSink, Spawner, Subscriptions};
 use fragment_redis_transport::{Client, ClientConfig, ResponseFormat, Sink, Submission, TransportError};
 use napi::bindgen_prelude::{Buffer, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
+use crate::event_buffer::{encode_event, kind_from};
 use crate::reply_buffer::encode_outcome;
 
 /// Options of the native client; `index.js` maps the ioredis-style options onto these.
@@ -27,47 +29,63 @@ pub struct NativeClientOptions {
     pub pool_size: Option<u32>,
 }
 
-/// Outcomes waiting for JavaScript, and the one pending wake-up that tells it to come and get them.
+/// Outcomes and pub/sub events waiting for JavaScript, and the one pending wake-up that tells it
+/// to come and get them.
 struct Completed {
-    encoded: Mutex<Vec<u8>>,
+    outcomes: Mutex<Vec<u8>>,
+    events: Mutex<Vec<u8>>,
     wake_pending: AtomicBool,
-    /// Weak: it never keeps Node alive; `index.js` holds the event loop open while work is pending.
+    /// Weak: it never keeps Node alive; the JS side holds the event loop open while work is pending.
     wake: ThreadsafeFunction<(), (), (), Status, false, true>,
 }
 
-/// The native half of a client: submissions go in with one call per tick, outcomes come out
-/// with one call per wake-up.
+impl Completed {
+    fn push(&self, buffer: &Mutex<Vec<u8>>, encode: impl FnOnce(&mut Vec<u8>)) {
+        encode(&mut buffer.lock().expect("buffer lock"));
+        // Coalesce: one wake-up per drain, however many requests or events finish meanwhile.
+        if !self.wake_pending.swap(true, Ordering::AcqRel) {
+            self.wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+}
+
+/// The native half of a client: submissions go in with one call per tick; outcomes and pub/sub
+/// events come out with one call each per wake-up.
 #[napi]
 pub struct NativeClient {
     client: Client,
+    subscriptions: Subscriptions,
     completed: Arc<Completed>,
 }
 
 #[napi]
 impl NativeClient {
-    /// `onResults` is called (without arguments) when outcomes are ready to `drain()`.
+    /// `onResults` is called (without arguments) when outcomes or events are ready to drain.
     #[napi(constructor)]
     pub fn new(options: NativeClientOptions, on_results: Function<(), ()>) -> Result<Self> {
-        let config = config_from(options).map_err(to_js)?;
+        let config = Arc::new(config_from(options).map_err(to_js)?);
         let wake = on_results.build_threadsafe_function::<()>().callee_handled::<false>().weak::<true>().build()?;
-        let completed =
-            Arc::new(Completed { encoded: Mutex::new(Vec::new()), wake_pending: AtomicBool::new(false), wake });
-        let sink_target = completed.clone();
-        let sink: Sink = Arc::new(move |outcomes| {
-            {
-                let mut encoded = sink_target.encoded.lock().expect("results lock");
-                for outcome in &outcomes {
-                    encode_outcome(outcome, &mut encoded);
-                }
-            }
-            // Coalesce: one wake-up per drain, however many requests finish meanwhile.
-            if !sink_target.wake_pending.swap(true, Ordering::AcqRel) {
-                sink_target.wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
-            }
+        let completed = Arc::new(Completed {
+            outcomes: Mutex::new(Vec::new()),
+            events: Mutex::new(Vec::new()),
+            wake_pending: AtomicBool::new(false),
+            wake,
         });
-        let (client, driver) = Client::start(config, sink).map_err(to_js)?;
+        let target = completed.clone();
+        let sink: Sink = Arc::new(move |outcomes| {
+            target.push(&target.outcomes, |out| outcomes.iter().for_each(|o| encode_outcome(o, out)));
+        });
+        let target = completed.clone();
+        let event_sink: EventSink = Arc::new(move |events| {
+            target.push(&target.events, |out| events.iter().for_each(|e| encode_event(e, out)));
+        });
+        let spawner: Spawner = Arc::new(|future| {
+            napi::bindgen_prelude::spawn(future);
+        });
+        let subscriptions = Subscriptions::new(config.clone(), event_sink, spawner).map_err(to_js)?;
+        let (client, driver) = Client::start((*config).clone(), sink).map_err(to_js)?;
         napi::bindgen_prelude::spawn(driver);
-        Ok(Self { client, completed })
+        Ok(Self { client, subscriptions, completed })
     }
 
     /// Queues commands that may share a `/pipeline` request: their JSON arrays joined by commas.
@@ -90,12 +108,31 @@ impl NativeClient {
     }
 
     /// Everything finished since the last drain, encoded as described in `reply_buffer.rs`.
+    /// Call `drainEvents()` in the same wake-up.
     #[napi]
     pub fn drain(&self) -> Buffer {
-        // Clear first: outcomes that land after this point wake JavaScript again.
+        // Clear first: whatever lands after this point wakes JavaScript again.
         self.completed.wake_pending.store(false, Ordering::Release);
-        let encoded = std::mem::take(&mut *self.completed.encoded.lock().expect("results lock"));
-        encoded.into()
+        std::mem::take(&mut *self.completed.outcomes.lock().expect("buffer lock")).into()
+    }
+
+    /// Pub/sub events since the last drain, encoded as described in `event_buffer.rs`.
+    #[napi]
+    pub fn drain_events(&self) -> Buffer {
+        std::mem::take(&mut *self.completed.events.lock().expect("buffer lock")).into()
+    }
+
+    /// Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1);
+    /// false when this client has it already.
+    #[napi]
+    pub fn subscribe(&self, kind: u32, name: Buffer) -> bool {
+        self.subscriptions.subscribe(kind_from(kind), name.to_vec())
+    }
+
+    /// Closes that stream; false when there was none.
+    #[napi]
+    pub fn unsubscribe(&self, kind: u32, name: Buffer) -> bool {
+        self.subscriptions.unsubscribe(kind_from(kind), &name)
     }
 
     /// The last `upstash-sync-token`; assign it to another client to read this one's writes.
@@ -109,10 +146,11 @@ impl NativeClient {
         self.client.set_sync_token(token);
     }
 
-    /// Accepts no more submissions; queued ones still complete.
+    /// Accepts no more submissions (queued ones still complete) and closes every subscription.
     #[napi]
     pub fn close(&self) {
         self.client.close();
+        self.subscriptions.close();
     }
 
     fn submit(&self, submission: Submission) -> Result<()> {

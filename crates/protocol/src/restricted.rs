@@ -63,11 +63,15 @@ pub fn refusal<A: AsRef<[u8]>>(command: &[A]) -> Option<String> {
         Restriction::Blocking if name.starts_with("XREAD") => format!(
             "ERR {name} with BLOCK is not available over the REST API: it would hold a connection. Call {name} without BLOCK and poll, or follow a stream with pub/sub notifications"
         ),
+        Restriction::Blocking if name.starts_with("WAIT") => format!(
+            "ERR {name} is not available over the REST API: it waits on replication of one connection's writes, and REST requests have no connection of their own"
+        ),
         Restriction::Blocking => format!(
             "ERR {name} is a blocking command and is not available over the REST API: it would hold a connection. Use its non-blocking form (e.g. LPOP, ZPOPMIN) and poll, or use Redis streams"
         ),
         Restriction::ConnectionState => format!(
-            "ERR {name} changes connection state and is not available over the REST API: every request may use a different connection"
+            "ERR {name} changes connection state and is not available over the REST API: every request may use a different connection. {}",
+            connection_state_alternative(&name)
         ),
         Restriction::Transaction => format!(
             "ERR {name} is not available as a single command over the REST API: send the whole transaction to /multi-exec"
@@ -77,6 +81,14 @@ pub fn refusal<A: AsRef<[u8]>>(command: &[A]) -> Option<String> {
         ),
         Restriction::Administrative => format!("ERR {name} is not available over the REST API"),
     })
+}
+
+fn connection_state_alternative(name: &str) -> &'static str {
+    match name {
+        "SELECT" | "SWAPDB" => "Use the REST URL of another database, or a key prefix (keyPrefix) to keep data apart",
+        "AUTH" | "HELLO" => "The REST token authenticates every request",
+        _ => "The REST API has no client connection to manage",
+    }
 }
 
 fn has_block_option<A: AsRef<[u8]>>(command: &[A]) -> bool {
@@ -118,6 +130,8 @@ mod tests {
         let m = refusal(&["blpop", "q", "0"]).unwrap();
         assert!(m.starts_with("ERR BLPOP") && m.contains("LPOP"), "{m}");
         assert!(refusal(&["watch", "k"]).unwrap().contains("/multi-exec"));
+        assert!(refusal(&["select", "1"]).unwrap().contains("keyPrefix"));
+        assert!(!refusal(&["wait", "1", "0"]).unwrap().contains("LPOP"));
         assert!(refusal(&["GET", "k"]).is_none());
     }
 }

@@ -76,7 +76,9 @@ impl Http {
 
     fn classify(&self, e: reqwest::Error) -> TransportError {
         let cause = root_cause(&e);
-        if e.is_timeout() {
+        if e.is_builder() {
+            TransportError::Config(format!("invalid request: {cause}"))
+        } else if e.is_timeout() {
             TransportError::Timeout(self.config.request_timeout.as_millis())
         } else if e.is_connect() {
             let refused = source_io_kind(&e) == Some(std::io::ErrorKind::ConnectionRefused);
@@ -97,7 +99,7 @@ fn sensitive(mut value: HeaderValue) -> HeaderValue {
 }
 
 /// The innermost error text: reqwest's own text names the URL, which callers already know.
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current = e;
     while let Some(next) = current.source() {
         current = next;

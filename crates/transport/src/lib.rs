@@ -9,6 +9,7 @@ mod client;
 mod config;
 mod error;
 mod http;
+pub mod subscription;
 mod worker;
 
 pub use client::Client;

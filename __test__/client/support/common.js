@@ -1,0 +1,74 @@
+'use strict';
+// Plumbing shared by the client suites (not a suite itself):
+//   Redis             the package under test, loaded from its root like a user would
+//   clients()         a factory whose clients are all disconnected after each test
+//   rejectionOf()     the error a promise rejects with (fails if it resolves)
+//   runNode()         a `node -e` child with a hard deadline, for process-exit behaviour
+//   closedPort()      a loopback port nothing listens on (connection refused)
+//   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { freePort } = require('../../../lib/internal/free-port');
+const { direct, within, waitUntil, sha1 } = require('../../gateway/support');
+
+const ROOT = path.resolve(__dirname, '../../..');
+const Redis = require(ROOT);
+
+/** `make(...args)` builds a client; every client made is disconnected after each test. */
+function clients() {
+  const made = [];
+  afterEach(() => {
+    for (const client of made.splice(0)) client.disconnect();
+  });
+  return (...args) => {
+    const client = new Redis(...args);
+    made.push(client);
+    return client;
+  };
+}
+
+async function rejectionOf(promise) {
+  let value;
+  try {
+    value = await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`expected a rejection, but it resolved with ${JSON.stringify(value)}`);
+}
+
+/**
+ * Runs `script` in `node -e` with `require(ROOT)` available as `Redis`. Resolves
+ * `{ code, signal, stdout, stderr, ms, timedOut }`; the child is SIGKILLed after `timeoutMs`.
+ */
+function runNode(script, { env = {}, timeoutMs = 10000 } = {}) {
+  const prelude = `const Redis = require(${JSON.stringify(ROOT)});\n`;
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', prelude + script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, timedOut });
+    });
+  });
+}
+
+const closedPort = freePort;
+
+module.exports = { ROOT, Redis, clients, rejectionOf, runNode, closedPort, direct, within, waitUntil, sha1 };

@@ -1,0 +1,45 @@
+// Types of lib/gateway.js (`require('@fragment/redis-native/gateway')`).
+
+/** Options of startGateway(). */
+export interface StartGatewayOptions {
+  /** `redis://[user:password@]host:port[/db]` of the redis-server to front. Default `redis://127.0.0.1:6379`. */
+  redis?: string
+  /** IP address to listen on. Default `127.0.0.1`. */
+  host?: string
+  /** Port to listen on, 0–65535; `0` picks a free one (read it from `handle.port`). Default 8079. */
+  port?: number
+  /** The bearer token clients must present (their `UPSTASH_REDIS_REST_TOKEN`). Required, non-empty. */
+  token: string
+  /** Largest accepted request body in bytes. Default 10 MB. */
+  maxBody?: number
+}
+
+/** A running gateway. */
+export interface GatewayHandle {
+  /** `http://host:port`: the value for `UPSTASH_REDIS_REST_URL`. */
+  readonly url: string
+  /** The port actually bound (useful after asking for port 0). */
+  readonly port: number
+  /** True when the listener is bound to a loopback address. */
+  readonly isLoopback: boolean
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>
+  /** Resolves when the gateway has stopped; while pending it keeps Node's event loop alive. */
+  closed(): Promise<void>
+}
+
+/**
+ * Starts the local Upstash-compatible REST gateway in this process; resolves once it listens.
+ * Rejects with TypeError without a token, RangeError for a bad port or maxBody.
+ */
+export declare function startGateway(options: StartGatewayOptions): Promise<GatewayHandle>
+
+/** The two lines a Next.js app puts in `.env.local` to use a gateway. */
+export declare function envLines(url: string, token: string): string
+
+/** The defaults startGateway() applies. */
+export declare const DEFAULTS: Readonly<{
+  redis: 'redis://127.0.0.1:6379'
+  host: '127.0.0.1'
+  port: 8079
+}>
