@@ -63,6 +63,17 @@ function describe(value) {
 
 /** Flattens one level (ioredis: `del(['a', 'b'])` ≡ `del('a', 'b')`), expands objects, converts. */
 function normalizeArgs(name, rawArgs) {
+  // Fast path for the common case, strings and numbers only: no intermediate arrays.
+  const args = new Array(rawArgs.length)
+  for (let i = 0; i < rawArgs.length; i++) {
+    const value = rawArgs[i]
+    if (typeof value !== 'string' && typeof value !== 'number') return normalizeSlow(name, rawArgs)
+    args[i] = toArg(value, name, i)
+  }
+  return args
+}
+
+function normalizeSlow(name, rawArgs) {
   const args = expandObjects(name, rawArgs.flat())
   return args.map((value, i) => toArg(value, name, i))
 }

@@ -15,8 +15,16 @@ function refusal(name, args) {
   return native.commandRefusal([name, ...args.map((a) => (typeof a === 'string' ? a : a.toString('latin1')))]) ?? undefined
 }
 
+const readOnly = new Map()
+
+/** Cached: asked for every command sent. */
 function isReadOnly(name) {
-  return commands.exists(name) && commands.hasFlag(name, 'readonly')
+  let flag = readOnly.get(name)
+  if (flag === undefined) {
+    flag = commands.exists(name) && commands.hasFlag(name, 'readonly')
+    readOnly.set(name, flag)
+  }
+  return flag
 }
 
 /** Indexes of key arguments, for keyPrefix. */

@@ -78,8 +78,9 @@ class Dispatcher {
    * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
    *   onTransportError?: (e: Error) => void }} options the caps of one /pipeline request
    */
-  constructor(createNative, { commandTimeout, maxBatchCommands = Infinity, maxBatchBytes = Infinity, onTransportError }) {
+  constructor(createNative, { onEvents, commandTimeout, maxBatchCommands = Infinity, maxBatchBytes = Infinity, onTransportError }) {
     this.native = createNative(() => this.collect())
+    this.onEvents = onEvents
     this.commandTimeout = commandTimeout
     this.maxBatchCommands = maxBatchCommands
     this.maxBatchBytes = maxBatchBytes
@@ -183,6 +184,9 @@ class Dispatcher {
     }
     if (transportError && this.onTransportError) this.onTransportError(transportError)
     this.checkIdle()
+    // Pub/sub events share the wake-up: drained in the same turn, handed over as one buffer.
+    const events = this.native.drainEvents()
+    if (events.length > 0 && this.onEvents) this.onEvents(events)
   }
 
   checkIdle() {

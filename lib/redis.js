@@ -12,6 +12,7 @@ const { RestrictedCommandError, connectionClosed } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
+const { Subscriptions } = require('./pubsub/subscriptions.js')
 
 class Redis extends EventEmitter {
   /**
@@ -90,7 +91,45 @@ class Redis extends EventEmitter {
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
       onTransportError: (error) => this._emitError(error),
+      onEvents: (events) => this._subscriptions?.deliver(events),
     })
+  }
+
+  /**
+   * Subscribes to channels; resolves with this client's number of subscriptions once the server has
+   * confirmed every new one. Messages arrive as 'message' / 'messageBuffer' events. Unlike ioredis
+   * over RESP2, ordinary commands keep working on a subscribed client (REST is stateless).
+   */
+  subscribe(...args) {
+    return this._subscription('add', 'channel', args)
+  }
+
+  psubscribe(...args) {
+    return this._subscription('add', 'pattern', args)
+  }
+
+  /** Without arguments: every channel. Resolves with the number of subscriptions left. */
+  unsubscribe(...args) {
+    return this._subscription('remove', 'channel', args)
+  }
+
+  punsubscribe(...args) {
+    return this._subscription('remove', 'pattern', args)
+  }
+
+  _subscription(operation, kind, rawArgs) {
+    const [args, callback] = splitCallback(rawArgs)
+    let result
+    try {
+      if (this.status === 'wait') this.connect().catch(() => {})
+      if (!this._dispatcher || this._closing) throw connectionClosed()
+      this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
+      const names = args.flat().map((name) => (Buffer.isBuffer(name) ? name : Buffer.from(String(name))))
+      result = operation === 'add' ? this._subscriptions.add(kind, names) : Promise.resolve(this._subscriptions.remove(kind, names))
+    } catch (error) {
+      result = Promise.reject(error)
+    }
+    return withCallback(result, callback)
   }
 
   /** Waits for every pending command, then closes; resolves 'OK'. */
@@ -238,6 +277,8 @@ class Redis extends EventEmitter {
   _end() {
     if (this.status === 'end') return
     this._closing = true
+    this._subscriptions?.clear(connectionClosed())
+    this._subscriptions = undefined
     process.nextTick(() => {
       this._setStatus('close')
       this._setStatus('end')

@@ -61,7 +61,7 @@ pub fn refusal<A: AsRef<[u8]>>(command: &[A]) -> Option<String> {
     let name = String::from_utf8_lossy(command[0].as_ref()).to_ascii_uppercase();
     Some(match kind {
         Restriction::Blocking if name.starts_with("XREAD") => format!(
-            "ERR {name} with BLOCK is not available over the REST API: it would hold a connection. Call {name} without BLOCK and poll, or follow a stream with pub/sub notifications"
+            "ERR {name} with BLOCK is not available over the REST API: it would hold a connection. Call {name} without BLOCK, or follow the stream with the resumable stream helper (require('@fragment/redis-native/stream')), which reads after pub/sub notifications"
         ),
         Restriction::Blocking if name.starts_with("WAIT") => format!(
             "ERR {name} is not available over the REST API: it waits on replication of one connection's writes, and REST requests have no connection of their own"

@@ -75,21 +75,26 @@ impl Http {
     }
 
     fn classify(&self, e: reqwest::Error) -> TransportError {
-        let cause = root_cause(&e);
-        if e.is_builder() {
-            TransportError::Config(format!("invalid request: {cause}"))
-        } else if e.is_timeout() {
-            TransportError::Timeout(self.config.request_timeout.as_millis())
-        } else if e.is_connect() {
-            let refused = source_io_kind(&e) == Some(std::io::ErrorKind::ConnectionRefused);
-            if refused {
-                TransportError::ConnectRefused(cause)
-            } else {
-                TransportError::Connect(cause)
-            }
+        classify(e, self.config.request_timeout)
+    }
+}
+
+/// A reqwest failure as a [`TransportError`], so every request path reports failures alike.
+pub(crate) fn classify(e: reqwest::Error, timeout: std::time::Duration) -> TransportError {
+    let cause = root_cause(&e);
+    if e.is_builder() {
+        TransportError::Config(format!("invalid request: {cause}"))
+    } else if e.is_timeout() {
+        TransportError::Timeout(timeout.as_millis())
+    } else if e.is_connect() {
+        let refused = source_io_kind(&e) == Some(std::io::ErrorKind::ConnectionRefused);
+        if refused {
+            TransportError::ConnectRefused(cause)
         } else {
-            TransportError::Io(cause)
+            TransportError::Connect(cause)
         }
+    } else {
+        TransportError::Io(cause)
     }
 }
 

@@ -172,7 +172,7 @@ impl Stream {
             .body("[]")
             .send()
             .await
-            .map_err(|e| TransportError::Connect(crate::http::root_cause(&e)))?;
+            .map_err(|e| crate::http::classify(e, IDLE_LIMIT))?;
         let status = response.status().as_u16();
         if status != 200 {
             let body = response.bytes().await.unwrap_or_default();
@@ -189,7 +189,7 @@ impl Stream {
         loop {
             let chunk = match tokio::time::timeout(IDLE_LIMIT, response.chunk()).await {
                 Err(_) => return Err(TransportError::Timeout(IDLE_LIMIT.as_millis())),
-                Ok(Err(e)) => return Err(TransportError::Io(crate::http::root_cause(&e))),
+                Ok(Err(e)) => return Err(crate::http::classify(e, IDLE_LIMIT)),
                 Ok(Ok(None)) => return Ok(()),
                 Ok(Ok(Some(chunk))) => chunk,
             };
