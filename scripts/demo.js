@@ -3,6 +3,7 @@
 // `npm run demo`: fragmentV2's Redis flows on the local stack (redis-server + gateway), with timings.
 const Redis = require('..')
 const { SessionStore, QueryCache } = require('../lib/blocks')
+const { ChatStreams } = require('../lib/stream')
 const { startDevStack } = require('../lib/dev-stack.js')
 
 const ms = (start) => `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(2)} ms`
@@ -31,6 +32,43 @@ async function cachedQuery(redis) {
   await step('second read: hit', async () => `hit: ${(await cache.fetch('projects:u_1', slowQuery)).hit}`)
 }
 
+/** An assistant reply streamed token by token; a second tab joins mid-reply and resumes. */
+async function chatReply(redis, reader) {
+  console.log('\nChat reply, streamed and resumed')
+  const producerSide = new ChatStreams(redis, { prefix: 'demo:chat:' })
+  const readerSide = new ChatStreams(reader, { prefix: 'demo:chat:' })
+  const tokens = 'Fragments turns a prompt into a running app: it writes the code, starts a sandbox and streams every step back to you.'.split(/(?= )/)
+  const id = `reply-${Date.now()}`
+  const writer = await producerSide.create(id)
+  const collect = async (options) => {
+    let text = ''
+    let last
+    for await (const chunk of readerSide.read(id, options)) {
+      text += chunk.text
+      last = chunk.id
+    }
+    return { text, last }
+  }
+  const live = collect()
+  let resumed
+  await step(`stream ${tokens.length} tokens, 5 ms apart`, async () => {
+    for (const [i, token] of tokens.entries()) {
+      await writer.append(token)
+      if (i === Math.floor(tokens.length / 2)) resumed = collect() // a reload mid-reply: starts over from history
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    await writer.done()
+    return `${tokens.length} appends`
+  })
+  const [first, second] = await Promise.all([live, resumed])
+  await step('live reader got the whole reply', async () => `${first.text === tokens.join('')} (${first.text.length} chars)`)
+  await step('reader that joined mid-reply got it all', async () => `${second.text === tokens.join('')}`)
+  await step('resume after the last seen id', async () => {
+    const { text } = await collect({ after: first.last })
+    return `nothing left to send: ${text === ''}`
+  })
+}
+
 async function throughput(redis) {
   console.log('\nAutomatic pipelining')
   await step('1,000 concurrent INCRs (ordered, batched)', async () => {
@@ -47,11 +85,14 @@ async function main() {
   const stack = await startDevStack()
   console.log(`  ready in ${ms(started)}: UPSTASH_REDIS_REST_URL=${stack.url}`)
   const redis = new Redis({ url: stack.url, token: stack.token })
+  const reader = redis.duplicate()
   try {
     await loginSession(redis)
     await cachedQuery(redis)
+    await chatReply(redis, reader)
     await throughput(redis)
   } finally {
+    await reader.quit()
     await redis.quit()
     await stack.stop()
   }

@@ -89,12 +89,29 @@ function buildAddon() {
   run('npm', ['run', 'build']);
 }
 
-function prepare() {
+// The package suite builds the published Linux binary against an old glibc with zig
+// (scripts/package.js); both tools come from registries: zig from PyPI, cargo-zigbuild from crates.io.
+function installZigTools() {
+  if (process.platform !== 'linux') return;
+  const works = (command, args) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+  if (!works('python3', ['-m', 'ziglang', 'version']) && !works('zig', ['version'])) {
+    log('installing zig (pip install ziglang) for portable Linux builds');
+    run('python3', ['-m', 'pip', 'install', '--quiet', 'ziglang']);
+  }
+  if (!works('cargo', ['zigbuild', '--version'])) {
+    needCommand('cargo', 'cargo-zigbuild is needed for portable Linux builds');
+    log('installing cargo-zigbuild (cargo install cargo-zigbuild)');
+    run('cargo', ['install', '--locked', 'cargo-zigbuild']);
+  }
+}
+
+function prepare({ packaging = false } = {}) {
   installDependencies();
   needCommand('redis-server');
   buildAddon();
+  if (packaging) installZigTools();
 }
 
-if (require.main === module) prepare();
+if (require.main === module) prepare({ packaging: process.argv.includes('--packaging') });
 
 module.exports = { prepare };
