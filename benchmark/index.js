@@ -3,7 +3,7 @@
 const { spawnSync } = require('node:child_process')
 const path = require('node:path')
 
-const SUITES = ['gateway.js', 'client.js']
+const SUITES = ['gateway.js', 'client.js', 'boundary.js', 'stream.js']
 
 let failed = false
 for (const suite of SUITES) {

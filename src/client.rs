@@ -79,12 +79,10 @@ impl NativeClient {
         let event_sink: EventSink = Arc::new(move |events| {
             target.push(&target.events, |out| events.iter().for_each(|e| encode_event(e, out)));
         });
-        let spawner: Spawner = Arc::new(|future| {
-            napi::bindgen_prelude::spawn(future);
-        });
+        let spawner: Spawner = Arc::new(|future| crate::runtime::spawn(future));
         let subscriptions = Subscriptions::new(config.clone(), event_sink, spawner).map_err(to_js)?;
         let (client, driver) = Client::start((*config).clone(), sink).map_err(to_js)?;
-        napi::bindgen_prelude::spawn(driver);
+        crate::runtime::spawn(driver);
         Ok(Self { client, subscriptions, completed })
     }
 

@@ -7,3 +7,4 @@ mod event_buffer;
 mod gateway;
 mod reply_buffer;
 mod restricted;
+mod runtime;
