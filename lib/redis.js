@@ -8,7 +8,7 @@ const commandTable = require('./commands.js')
 const { resolveOptions, nativeOptions } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
 const { normalizeArgs, encodeCommand } = require('./arguments.js')
-const { RestrictedCommandError, connectionClosed } = require('./errors.js')
+const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
@@ -125,6 +125,9 @@ class Redis extends EventEmitter {
       if (!this._dispatcher || this._closing) throw connectionClosed()
       this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
       const names = args.flat().map((name) => (Buffer.isBuffer(name) ? name : Buffer.from(String(name))))
+      if (operation === 'add' && names.length === 0) {
+        throw new ReplyError(`ERR wrong number of arguments for '${kind === 'channel' ? 'subscribe' : 'psubscribe'}' command`)
+      }
       result = operation === 'add' ? this._subscriptions.add(kind, names) : Promise.resolve(this._subscriptions.remove(kind, names))
     } catch (error) {
       result = Promise.reject(error)
@@ -150,9 +153,18 @@ class Redis extends EventEmitter {
 
   /** Closes now; pending commands reject with "Connection is closed.". `reconnect` opens a fresh client. */
   disconnect(reconnect = false) {
+    // Like ioredis's autoResubscribe: a reconnecting client keeps its channels and patterns.
+    const resubscribe = reconnect ? this._subscriptions?.names() : undefined
     if (this._dispatcher) this._dispatcher.close({ abandon: true })
     this._end()
-    if (reconnect) this.connect().catch(() => {})
+    if (!reconnect) return
+    this.connect()
+      .then(() => {
+        for (const [kind, names] of Object.entries(resubscribe ?? {})) {
+          if (names.length > 0) this._subscription('add', kind, [names]).catch((error) => this._emitError(error))
+        }
+      })
+      .catch(() => {})
   }
 
   end() {

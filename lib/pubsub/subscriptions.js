@@ -43,8 +43,11 @@ class Subscriptions {
       if (!sub.confirmed) waits.push(new Promise((resolve, reject) => sub.waiters.push({ resolve, reject })))
     }
     this.keepAlive.ref()
+    // The count as of these subscriptions (ioredis answers with the count of its last ack), even if
+    // an unsubscribe lands before the server confirms.
+    const count = this.count
     await Promise.all(waits)
-    return this.count
+    return count
   }
 
   /** Closes the named streams (all of this kind when none are named); resolves with the count left. */
@@ -56,10 +59,15 @@ class Subscriptions {
       this.active[kind].delete(key)
       this.reconnecting.delete(`${kind}:${key}`)
       this.native().unsubscribe(KIND_CODE[kind], sub.name)
-      settle(sub, new Error('unsubscribed before the subscription was confirmed'))
+      settle(sub) // a subscribe() still waiting resolves, as with ioredis (subscribe then unsubscribe)
     }
     if (this.count === 0) this.keepAlive.unref()
     return this.count
+  }
+
+  /** What is subscribed, for re-subscribing on a new native client. */
+  names() {
+    return { channel: [...this.active.channel.values()].map((s) => s.name), pattern: [...this.active.pattern.values()].map((s) => s.name) }
   }
 
   /** Forgets everything (the native client closed its streams). */
@@ -77,16 +85,20 @@ class Subscriptions {
     const emitter = this.emitter
     for (const event of readEvents(buffer)) {
       switch (event.type) {
+        // Messages the native side had buffered for a name unsubscribed since are dropped, so
+        // nothing arrives once unsubscribe() has resolved. String events first, as ioredis does.
         case 'message':
-          emitter.emit('messageBuffer', event.channel, event.payload)
+          if (!this.active.channel.has(event.channel.toString('latin1'))) break
           if (emitter.listenerCount('message') > 0) emitter.emit('message', event.channel.toString(), event.payload.toString())
+          emitter.emit('messageBuffer', event.channel, event.payload)
           break
         case 'pmessage': {
+          if (!this.active.pattern.has(event.pattern.toString('latin1'))) break
           const pattern = event.pattern.toString()
-          emitter.emit('pmessageBuffer', pattern, event.channel, event.payload)
           if (emitter.listenerCount('pmessage') > 0) {
             emitter.emit('pmessage', pattern, event.channel.toString(), event.payload.toString())
           }
+          emitter.emit('pmessageBuffer', pattern, event.channel, event.payload)
           break
         }
         case 'subscribed':

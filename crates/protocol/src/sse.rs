@@ -169,6 +169,29 @@ pub fn parse_pubsub(data: &[u8]) -> Option<PubSubEvent> {
     })
 }
 
+/// Like [`parse_pubsub`], for a stream whose channel or pattern is known: the name is matched as a
+/// whole, so a comma inside it cannot shift the payload. (Upstash's format cannot tell a comma in a
+/// *channel* matched by a pattern from one in the payload; that channel is read up to its first comma.)
+pub fn parse_pubsub_for(data: &[u8], name: &[u8], is_pattern: bool) -> Option<PubSubEvent> {
+    let after = |prefix: &[u8]| {
+        let rest = data.strip_prefix(prefix)?.strip_prefix(name)?;
+        rest.strip_prefix(b",")
+    };
+    if is_pattern {
+        if let Some(rest) = after(b"pmessage,") {
+            let comma = memchr::memchr(b',', rest)?;
+            return Some(PubSubEvent::Pmessage {
+                pattern: name.to_vec(),
+                channel: rest[..comma].to_vec(),
+                payload: rest[comma + 1..].to_vec(),
+            });
+        }
+    } else if let Some(payload) = after(b"message,") {
+        return Some(PubSubEvent::Message { channel: name.to_vec(), payload: payload.to_vec() });
+    }
+    parse_pubsub(data)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +241,22 @@ mod tests {
                 assert_eq!(out, whole, "split at {a},{b}");
             }
         }
+    }
+
+    #[test]
+    fn known_names_may_contain_commas() {
+        assert_eq!(
+            parse_pubsub_for(b"message,a,b,pay,load", b"a,b", false),
+            Some(PubSubEvent::Message { channel: b"a,b".to_vec(), payload: b"pay,load".to_vec() })
+        );
+        assert_eq!(
+            parse_pubsub_for(b"pmessage,X[,x]*,Xxyz,pay,load", b"X[,x]*", true),
+            Some(PubSubEvent::Pmessage { pattern: b"X[,x]*".to_vec(), channel: b"Xxyz".to_vec(), payload: b"pay,load".to_vec() })
+        );
+        assert_eq!(
+            parse_pubsub_for(b"subscribe,a,b,1", b"a,b", false),
+            Some(PubSubEvent::Subscribe { channel: b"a,b".to_vec(), count: 1 })
+        );
     }
 
     #[test]
