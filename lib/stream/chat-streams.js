@@ -8,15 +8,16 @@
 // read always wakes them, and a periodic re-read covers notifications lost while a pub/sub stream
 // was reconnecting. Entry ids are strictly increasing, so "read after the last id" never repeats.
 
-// XADD, notify and refresh the TTL in one atomic step (one round trip).
+// XADD, notify and refresh the TTL in one atomic step (one round trip). Sent with EVAL, script
+// text included, every time. Not EVALSHA with an EVAL fallback: when the server's script cache is
+// empty (restart, failover, SCRIPT FLUSH), pipelined appends would each fail with NOSCRIPT and be
+// re-sent later as EVAL, and one whose EVALSHA ran after another client reloaded the script would
+// land before the earlier ones: chunks out of order.
 const APPEND = `
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('PUBLISH', KEYS[1] .. ':notify', id)
 return id`
-
-// Defined on the client on first use: EVALSHA, falling back to EVAL once per server.
-const APPEND_COMMAND = 'fragmentChatStreamAppend'
 
 const READ_BATCH = 1000
 
@@ -50,14 +51,6 @@ class ChatStreams {
     this.activeTtlSeconds = activeTtlSeconds
     this.finishedTtlSeconds = finishedTtlSeconds
     this.pollMs = pollMs
-    this.listeners = new Map() // notify channel → Set of wake functions
-    this.onMessage = (channel) => {
-      for (const wake of this.listeners.get(channel) ?? []) wake()
-    }
-    // After a pub/sub reconnect, notifications may have been missed: every reader re-reads.
-    this.onReady = () => {
-      for (const wakes of this.listeners.values()) for (const wake of wakes) wake()
-    }
   }
 
   key(id) {
@@ -85,7 +78,10 @@ class ChatStreams {
    */
   async *read(id, { after = '0', signal } = {}) {
     const key = this.key(id)
-    const channel = key + ':notify'
+    // The script publishes on KEYS[1] .. ':notify', and KEYS[1] carries the client's keyPrefix;
+    // channel names get no prefix, so it is added here.
+    const channel = (this.redis.options?.keyPrefix ?? '') + key + ':notify'
+    const registry = registryOf(this.redis)
     let dirty = true
     let wake = () => {}
     const onNotify = () => {
@@ -93,10 +89,23 @@ class ChatStreams {
       wake()
     }
     const onAbort = () => onNotify()
-    await this.listen(channel, onNotify)
+    if (signal?.aborted) return
+    await registry.listen(channel, onNotify)
     signal?.addEventListener('abort', onAbort)
     try {
-      let last = after === '$' ? await this.lastId(key) : normalizeId(after)
+      let last
+      if (after === '$') {
+        // Only what comes next — unless nothing will: a finished stream ends (or fails) at once.
+        const newest = await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)
+        if (newest.length === 0) throw new StreamNotFoundError(id)
+        const [newestId, fields] = newest[0]
+        const { t: type, d: data } = fieldsOf(fields)
+        if (type === 'done') return
+        if (type === 'error') throw new StreamFailedError(data)
+        last = newestId
+      } else {
+        last = normalizeId(after)
+      }
       if (!(await this.redis.exists(key))) throw new StreamNotFoundError(id)
       for (;;) {
         if (signal?.aborted) return
@@ -124,25 +133,28 @@ class ChatStreams {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort)
-      await this.unlisten(channel, onNotify)
+      await registry.unlisten(channel, onNotify)
     }
   }
 
   /** A Web ReadableStream of the chunks' text (for a Next.js route's Response). */
   toReadableStream(id, options) {
-    return toWebStream(this.read(id, options), (chunk) => chunk.text)
+    return toWebStream((signal) => this.read(id, { ...options, signal }), options?.signal, (chunk) => chunk.text)
   }
 
   /**
    * A Web ReadableStream of Server-Sent Events bytes: each chunk as `id: <entry id>` + `data:`
    * lines, so a browser's EventSource resumes with Last-Event-ID; `event: done` at the end,
-   * `event: error` on failure.
+   * `event: error` when the producer failed the stream or there is no such stream. Any other error
+   * (the REST endpoint unreachable…) says nothing about the reply, so it errors the byte stream
+   * instead: the response is cut off and EventSource reconnects with its Last-Event-ID.
    */
   toSSEStream(id, options) {
     const encoder = new TextEncoder()
-    return toWebStream(this.read(id, options), (chunk) => encoder.encode(sseEvent(chunk.text, chunk.id)), {
+    const encode = (chunk) => encoder.encode(sseEvent(chunk.text, chunk.id))
+    return toWebStream((signal) => this.read(id, { ...options, signal }), options?.signal, encode, {
       end: () => encoder.encode('event: done\ndata: \n\n'),
-      error: (error) => encoder.encode(sseEvent(error.message, undefined, 'error')),
+      error: (error) => (isFinal(error) ? encoder.encode(sseEvent(error.message, undefined, 'error')) : undefined),
     })
   }
 
@@ -151,33 +163,63 @@ class ChatStreams {
     const header = request?.headers?.get ? request.headers.get('last-event-id') : request?.headers?.['last-event-id']
     return header && /^\d+-\d+$/.test(header) ? header : '0'
   }
+}
 
-  async lastId(key) {
-    const newest = await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)
-    return newest.length > 0 ? newest[0][0] : '0-0'
+/**
+ * The notify-channel subscriptions of one client, shared by every ChatStreams on it: a channel is
+ * subscribed while at least one reader (of any instance) follows it, and every reader waits for the
+ * server to confirm that subscription before it reads, so no append after its read goes unnoticed.
+ */
+const registries = new WeakMap()
+
+function registryOf(redis) {
+  let registry = registries.get(redis)
+  if (!registry) {
+    registry = new ListenerRegistry(redis)
+    registries.set(redis, registry)
+  }
+  return registry
+}
+
+class ListenerRegistry {
+  constructor(redis) {
+    this.redis = redis
+    this.channels = new Map() // notify channel → { wakes: Set of wake functions, ready: Promise }
+    this.onMessage = (channel) => {
+      for (const wake of this.channels.get(channel)?.wakes ?? []) wake()
+    }
+    // After a pub/sub reconnect, notifications may have been missed: every reader re-reads.
+    this.onReady = () => {
+      for (const { wakes } of this.channels.values()) for (const wake of wakes) wake()
+    }
   }
 
+  /** Resolves once `channel` is subscribed; on failure nothing of this call is left behind. */
   async listen(channel, wake) {
-    let wakes = this.listeners.get(channel)
-    if (!wakes) {
-      wakes = new Set()
-      this.listeners.set(channel, wakes)
-      if (this.listeners.size === 1) {
+    let entry = this.channels.get(channel)
+    if (!entry) {
+      if (this.channels.size === 0) {
         this.redis.on('message', this.onMessage)
         this.redis.on('ready', this.onReady)
       }
+      entry = { wakes: new Set(), ready: undefined }
+      this.channels.set(channel, entry)
+      entry.ready = this.redis.subscribe(channel)
     }
-    wakes.add(wake)
-    if (wakes.size === 1) await this.redis.subscribe(channel)
+    entry.wakes.add(wake)
+    try {
+      await entry.ready
+    } catch (error) {
+      await this.unlisten(channel, wake)
+      throw error
+    }
   }
 
   async unlisten(channel, wake) {
-    const wakes = this.listeners.get(channel)
-    if (!wakes) return
-    wakes.delete(wake)
-    if (wakes.size > 0) return
-    this.listeners.delete(channel)
-    if (this.listeners.size === 0) {
+    const entry = this.channels.get(channel)
+    if (!entry || !entry.wakes.delete(wake) || entry.wakes.size > 0) return
+    this.channels.delete(channel)
+    if (this.channels.size === 0) {
       this.redis.off('message', this.onMessage)
       this.redis.off('ready', this.onReady)
     }
@@ -209,18 +251,37 @@ class ChatStreamWriter {
     return this.finish('error', String(reason instanceof Error ? reason.message : reason))
   }
 
+  /** Writes the final entry. The writer counts as finished from the call on (so an append issued
+   * after done() rejects even before done() resolves), and again unfinished if that write fails. */
   async finish(type, data) {
-    const id = await this.write(type, data, this.streams.finishedTtlSeconds)
+    if (this.finished) throw finishedError(this.id)
     this.finished = true
-    return id
+    try {
+      return await this.send(type, data, this.streams.finishedTtlSeconds)
+    } catch (error) {
+      this.finished = false
+      throw error
+    }
   }
 
-  write(type, data, ttl = this.streams.activeTtlSeconds) {
-    if (this.finished) return Promise.reject(new Error(`chat stream ${JSON.stringify(this.id)} is already finished`))
-    const { redis, maxLen } = this.streams
-    if (typeof redis[APPEND_COMMAND] !== 'function') redis.defineCommand(APPEND_COMMAND, { numberOfKeys: 1, lua: APPEND })
-    return redis[APPEND_COMMAND](this.key, maxLen, type, data, ttl)
+  write(type, data) {
+    if (this.finished) return Promise.reject(finishedError(this.id))
+    return this.send(type, data, this.streams.activeTtlSeconds)
   }
+
+  send(type, data, ttl) {
+    const { redis, maxLen } = this.streams
+    return redis.eval(APPEND, 1, this.key, maxLen, type, data, ttl)
+  }
+}
+
+function finishedError(id) {
+  return new Error(`chat stream ${JSON.stringify(id)} is already finished`)
+}
+
+/** An error that is the stream's final word (as opposed to a failure to read it). */
+function isFinal(error) {
+  return error instanceof StreamFailedError || error instanceof StreamNotFoundError
 }
 
 function fieldsOf(flat) {
@@ -244,31 +305,60 @@ function sseEvent(text, id, event) {
   return out + '\n'
 }
 
-/** Pulls from an async iterator on demand; cancelling the Web stream stops the iterator. */
-function toWebStream(iterator, encode, { end, error } = {}) {
+/**
+ * Pulls from the iterator on demand. Cancelling the Web stream aborts the read (so a reader waiting
+ * for the next chunk stops at once instead of at that chunk) and then closes the iterator.
+ */
+function toWebStream(start, outerSignal, encode, { end, error } = {}) {
+  const abort = new AbortController()
+  const signal = outerSignal ? anySignal([outerSignal, abort.signal]) : abort.signal
+  const iterator = start(signal)
   return new ReadableStream({
     async pull(controller) {
       try {
         const { value, done } = await iterator.next()
         if (done) {
-          if (end) controller.enqueue(end())
+          if (end && !signal.aborted) controller.enqueue(end())
           controller.close()
         } else {
           controller.enqueue(encode(value))
         }
       } catch (e) {
-        if (error) {
-          controller.enqueue(error(e))
+        if (signal.aborted) return closeQuietly(controller) // stopped on purpose: not an error
+        const last = error?.(e)
+        if (last) {
+          controller.enqueue(last)
           controller.close()
         } else {
           controller.error(e)
         }
       }
     },
-    cancel() {
-      return iterator.return?.()
+    async cancel() {
+      abort.abort()
+      await iterator.return?.()
     },
   })
+}
+
+/** close(), unless the stream is no longer open (it was cancelled). */
+function closeQuietly(controller) {
+  try {
+    controller.close()
+  } catch {}
+}
+
+function anySignal(signals) {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals)
+  const controller = new AbortController()
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason)
+      break
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  }
+  return controller.signal
 }
 
 module.exports = { ChatStreams, ChatStreamWriter, StreamFailedError, StreamNotFoundError }

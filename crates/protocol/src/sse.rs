@@ -2,8 +2,16 @@
 //! `data: message,<channel>,<payload>` events separated by blank lines, `:` comments as keep-alives.
 //!
 //! A payload containing `\n` is sent as several `data:` lines, which the SSE standard joins back
-//! with `\n`, so it round-trips byte-exact through a standard decoder (this one). A bare `\r`
-//! cannot be carried by SSE at all; such a payload is refused loudly instead of being split.
+//! with `\n`, so it round-trips byte-exact through a standard decoder (this one). SSE cannot carry a
+//! `\r` at all (it ends a line), so a payload containing one travels base64-encoded in an event of
+//! type `base64` ([`encode_pubsub`]); this crate's decoder restores it exactly.
+
+use base64::Engine as _;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// The `event:` type of a pub/sub event whose payload is base64 (it contained a carriage return).
+pub const BASE64_EVENT: &str = "base64";
 
 /// The keep-alive comment sent while a stream is idle.
 pub const KEEPALIVE: &[u8] = b": keepalive\n\n";
@@ -14,16 +22,22 @@ pub enum FrameError {
     CarriageReturn,
 }
 
-/// Frames one event whose data is `fields` joined by commas.
-pub fn encode_event<A: AsRef<[u8]>>(fields: &[A]) -> Result<Vec<u8>, FrameError> {
-    let mut data = Vec::new();
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            data.push(b',');
-        }
+/// Frames a pub/sub event: `fields` are the fixed parts (`message`, channel, …), `payload` the last.
+/// A payload with a carriage return goes base64-encoded in a `base64` event; only fixed parts with a
+/// carriage return (a channel name, say) cannot be framed.
+pub fn encode_pubsub<A: AsRef<[u8]>>(fields: &[A], payload: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let mut data = Vec::with_capacity(payload.len() + 32);
+    for field in fields {
         data.extend_from_slice(field.as_ref());
+        data.push(b',');
     }
-    encode_data(&data, None)
+    if payload.contains(&b'\r') {
+        data.extend_from_slice(B64.encode(payload).as_bytes());
+        encode_data(&data, Some(BASE64_EVENT))
+    } else {
+        data.extend_from_slice(payload);
+        encode_data(&data, None)
+    }
 }
 
 /// Frames `data` as one event, optionally with an `event:` type line.
@@ -169,9 +183,21 @@ pub fn parse_pubsub(data: &[u8]) -> Option<PubSubEvent> {
     })
 }
 
-/// Like [`parse_pubsub`], for a stream whose channel or pattern is known: the name is matched as a
-/// whole, so a comma inside it cannot shift the payload. (Upstash's format cannot tell a comma in a
-/// *channel* matched by a pattern from one in the payload; that channel is read up to its first comma.)
+/// A decoded event as a pub/sub event, for a stream whose channel or pattern is known: the name is
+/// matched as a whole, so a comma inside it cannot shift the payload, and `base64` events are decoded.
+/// (Upstash's format cannot tell a comma in a *channel* matched by a pattern from one in the payload;
+/// that channel is read up to its first comma.)
+pub fn parse_event_for(event: &Event, name: &[u8], is_pattern: bool) -> Option<PubSubEvent> {
+    let mut parsed = parse_pubsub_for(&event.data, name, is_pattern)?;
+    if event.event == BASE64_EVENT {
+        if let PubSubEvent::Message { payload, .. } | PubSubEvent::Pmessage { payload, .. } = &mut parsed {
+            *payload = B64.decode(&payload[..]).ok()?;
+        }
+    }
+    Some(parsed)
+}
+
+/// Like [`parse_pubsub`], with the channel or pattern of the stream known (see [`parse_event_for`]).
 pub fn parse_pubsub_for(data: &[u8], name: &[u8], is_pattern: bool) -> Option<PubSubEvent> {
     let after = |prefix: &[u8]| {
         let rest = data.strip_prefix(prefix)?.strip_prefix(name)?;
@@ -206,7 +232,7 @@ mod tests {
     #[test]
     fn multiline_payload_roundtrips_exactly() {
         let payload = b"line one\nline, two\n\n{\"json\":true}\n";
-        let framed = encode_event(&[&b"message"[..], b"chat", payload]).unwrap();
+        let framed = encode_pubsub(&[&b"message"[..], b"chat"], payload).unwrap();
         let events = decode_all(&framed);
         assert_eq!(events.len(), 1);
         assert_eq!(
@@ -216,8 +242,21 @@ mod tests {
     }
 
     #[test]
-    fn carriage_returns_are_refused() {
-        assert_eq!(encode_event(&[&b"message"[..], b"c", b"a\rb"]), Err(FrameError::CarriageReturn));
+    fn carriage_returns_travel_base64_and_come_back_exact() {
+        let payload = b"line\r\nnext\rlast\n";
+        let framed = encode_pubsub(&[&b"message"[..], b"c,h"], payload).unwrap();
+        assert!(framed.starts_with(b"event: base64\n"));
+        let events = decode_all(&framed);
+        assert_eq!(
+            parse_event_for(&events[0], b"c,h", false),
+            Some(PubSubEvent::Message { channel: b"c,h".to_vec(), payload: payload.to_vec() })
+        );
+        let framed = encode_pubsub(&[&b"pmessage"[..], b"c*", b"ch"], payload).unwrap();
+        assert_eq!(
+            parse_event_for(&decode_all(&framed)[0], b"c*", true),
+            Some(PubSubEvent::Pmessage { pattern: b"c*".to_vec(), channel: b"ch".to_vec(), payload: payload.to_vec() })
+        );
+        assert_eq!(encode_pubsub(&[&b"message"[..], b"bad\rname"], b"x"), Err(FrameError::CarriageReturn));
     }
 
     #[test]
@@ -225,7 +264,7 @@ mod tests {
         let mut stream = Vec::new();
         stream.extend_from_slice(b"data: subscribe,chat,1\r\n\r\n");
         stream.extend_from_slice(KEEPALIVE);
-        stream.extend_from_slice(&encode_event(&[&b"message"[..], b"chat", "héllo,\nwörld".as_bytes()]).unwrap());
+        stream.extend_from_slice(&encode_pubsub(&[&b"message"[..], b"chat"], "héllo,\nwörld".as_bytes()).unwrap());
         stream.extend_from_slice(b"event: error\ndata: boom\r\r");
         stream.extend_from_slice(b"data: pmessage,c*,chat,x\n\n");
         let whole = decode_all(&stream);
@@ -251,7 +290,11 @@ mod tests {
         );
         assert_eq!(
             parse_pubsub_for(b"pmessage,X[,x]*,Xxyz,pay,load", b"X[,x]*", true),
-            Some(PubSubEvent::Pmessage { pattern: b"X[,x]*".to_vec(), channel: b"Xxyz".to_vec(), payload: b"pay,load".to_vec() })
+            Some(PubSubEvent::Pmessage {
+                pattern: b"X[,x]*".to_vec(),
+                channel: b"Xxyz".to_vec(),
+                payload: b"pay,load".to_vec()
+            })
         );
         assert_eq!(
             parse_pubsub_for(b"subscribe,a,b,1", b"a,b", false),

@@ -210,7 +210,7 @@ impl Stream {
                 message: String::from_utf8_lossy(&event.data).into_owned(),
             });
         }
-        Some(match sse::parse_pubsub_for(&event.data, &self.name, self.kind == Kind::Pattern)? {
+        Some(match sse::parse_event_for(&event, &self.name, self.kind == Kind::Pattern)? {
             PubSubEvent::Subscribe { .. } | PubSubEvent::Psubscribe { .. } => {
                 let resumed = std::mem::replace(confirmed_before, true);
                 *attempt = 0;

@@ -2,7 +2,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use fragment_redis_protocol::sse::{encode_data, encode_event, KEEPALIVE};
+use fragment_redis_protocol::sse::{encode_data, encode_pubsub, KEEPALIVE};
 use fragment_redis_protocol::Value;
 use http_body_util::BodyExt;
 use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
@@ -80,9 +80,10 @@ async fn pump(mut conn: Connection, tx: mpsc::Sender<Bytes>, keepalive: Duration
     }
 }
 
-/// `["message", ch, payload]` → `data: message,<ch>,<payload>`; counts are written as numbers.
+/// `["message", ch, payload]` → `data: message,<ch>,<payload>`; counts are written as numbers. A payload
+/// with a carriage return goes base64 in a `base64` event (see `fragment_redis_protocol::sse`).
 fn frame(value: &Value) -> Bytes {
-    let fields: Vec<Vec<u8>> = match value {
+    let mut fields: Vec<Vec<u8>> = match value {
         Value::Array(items) => items
             .iter()
             .map(|item| match item {
@@ -93,11 +94,11 @@ fn frame(value: &Value) -> Bytes {
             .collect(),
         other => vec![format!("{other:?}").into_bytes()],
     };
-    let framed = encode_event(&fields).unwrap_or_else(|_| {
-        // The channel is the field before the payload (`message,<ch>,…` and `pmessage,<pat>,<ch>,…`).
-        let channel = fields.len().checked_sub(2).and_then(|i| fields.get(i)).map(|c| String::from_utf8_lossy(c).into_owned()).unwrap_or_default();
-        let message = format!("ERR a message on {channel:?} contains a carriage return, which Server-Sent Events cannot carry; it was not delivered");
-        encode_data(message.as_bytes(), Some("error")).expect("the error text has no carriage return")
+    let payload = fields.pop().unwrap_or_default();
+    let framed = encode_pubsub(&fields, &payload).unwrap_or_else(|_| {
+        let name = fields.last().map(|c| String::from_utf8_lossy(c).into_owned()).unwrap_or_default();
+        let message = format!("ERR the name {name:?} contains a carriage return, which Server-Sent Events cannot carry; the message was not delivered");
+        encode_data(message.as_bytes(), Some("error")).expect("Debug formatting escapes carriage returns")
     });
     Bytes::from(framed)
 }
