@@ -4,9 +4,12 @@
 // duplicates, even across reconnects, late joins and gateway restarts.
 //
 // Entries carry `t` (type: start | chunk | done | error) and `d` (data). Every append also
-// publishes the new id on `<key>:notify`; readers subscribe *before* reading, so an append after a
-// read always wakes them, and a periodic re-read covers notifications lost while a pub/sub stream
-// was reconnecting. Entry ids are strictly increasing, so "read after the last id" never repeats.
+// publishes the new entry on `<key>:notify` together with the id of the entry before it; readers
+// subscribe *before* reading, so an append after a read always wakes them. A reader whose last id
+// is that previous id takes the entry straight from the notification (one hop, like plain pub/sub);
+// any other reader — catching up, or after a missed notification — reads the range after its last
+// id, and a periodic re-read covers notifications lost while a pub/sub stream was reconnecting.
+// Entry ids are strictly increasing, so "after the last id" never repeats and never skips.
 
 // XADD, notify and refresh the TTL in one atomic step (one round trip). Sent with EVAL, script
 // text included, every time. Not EVALSHA with an EVAL fallback: when the server's script cache is
@@ -14,10 +17,16 @@
 // re-sent later as EVAL, and one whose EVALSHA ran after another client reloaded the script would
 // land before the earlier ones: chunks out of order.
 const APPEND = `
+local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local previous = '0-0'
+if #newest > 0 then previous = newest[1][1] end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('PUBLISH', KEYS[1] .. ':notify', id)
+redis.call('PUBLISH', KEYS[1] .. ':notify', cjson.encode({ p = previous, i = id, t = ARGV[2], d = ARGV[3] }))
 return id`
+  // Sent with every append: one line, no indentation, fewer bytes to carry and parse.
+  .replace(/\s*\n\s*/g, ' ')
+  .trim()
 
 const READ_BATCH = 1000
 
@@ -84,8 +93,16 @@ class ChatStreams {
     const registry = registryOf(this.redis)
     let dirty = true
     let wake = () => {}
-    const onNotify = () => {
-      dirty = true
+    let last
+    let reading = false // a range read is in flight or its batch is being yielded
+    const direct = [] // entries taken from notifications, in order
+    const onNotify = (entry) => {
+      if (entry && !reading && entry.p === last) {
+        direct.push(entry)
+        last = entry.i
+      } else {
+        dirty = true
+      }
       wake()
     }
     const onAbort = () => onNotify()
@@ -93,7 +110,6 @@ class ChatStreams {
     await registry.listen(channel, onNotify)
     signal?.addEventListener('abort', onAbort)
     try {
-      let last
       if (after === '$') {
         // Only what comes next — unless nothing will: a finished stream ends (or fails) at once.
         const newest = await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)
@@ -109,27 +125,39 @@ class ChatStreams {
       if (!(await this.redis.exists(key))) throw new StreamNotFoundError(id)
       for (;;) {
         if (signal?.aborted) return
+        while (direct.length > 0) {
+          const { i: entryId, t: type, d: data } = direct.shift()
+          if (type === 'chunk') yield { id: entryId, text: data }
+          else if (type === 'done') return
+          else if (type === 'error') throw new StreamFailedError(data)
+        }
         if (!dirty) {
           await new Promise((resolve) => {
-            const timer = setTimeout(resolve, this.pollMs)
+            // No notification for pollMs: read anyway, in case one was lost in a reconnect.
+            const timer = setTimeout(() => {
+              dirty = true
+              resolve()
+            }, this.pollMs)
             wake = () => {
               clearTimeout(timer)
               resolve()
             }
           })
           wake = () => {}
-          if (signal?.aborted) return
+          continue // entries taken from notifications go out before any range read
         }
         dirty = false
+        reading = true
         const entries = await this.redis.xrange(key, `(${last}`, '+', 'COUNT', READ_BATCH)
         if (entries.length === READ_BATCH) dirty = true
+        if (entries.length > 0) last = entries[entries.length - 1][0]
         for (const [entryId, fields] of entries) {
-          last = entryId
           const { t: type, d: data } = fieldsOf(fields)
           if (type === 'chunk') yield { id: entryId, text: data }
           else if (type === 'done') return
           else if (type === 'error') throw new StreamFailedError(data)
         }
+        reading = false
       }
     } finally {
       signal?.removeEventListener('abort', onAbort)
@@ -185,8 +213,11 @@ class ListenerRegistry {
   constructor(redis) {
     this.redis = redis
     this.channels = new Map() // notify channel → { wakes: Set of wake functions, ready: Promise }
-    this.onMessage = (channel) => {
-      for (const wake of this.channels.get(channel)?.wakes ?? []) wake()
+    this.onMessage = (channel, message) => {
+      const wakes = this.channels.get(channel)?.wakes
+      if (!wakes) return
+      const entry = parseNotification(message) // once, however many readers follow the stream
+      for (const wake of wakes) wake(entry)
     }
     // After a pub/sub reconnect, notifications may have been missed: every reader re-reads.
     this.onReady = () => {
@@ -282,6 +313,16 @@ function finishedError(id) {
 /** An error that is the stream's final word (as opposed to a failure to read it). */
 function isFinal(error) {
   return error instanceof StreamFailedError || error instanceof StreamNotFoundError
+}
+
+/** `{ p, i, t, d }` from an append's notification; undefined for anything else. */
+function parseNotification(message) {
+  try {
+    const entry = JSON.parse(message)
+    return typeof entry?.p === 'string' && typeof entry.i === 'string' ? entry : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function fieldsOf(flat) {
