@@ -23,6 +23,10 @@ impl ScriptAliases {
     /// Returns the SHA-1 the client expects back when the command is a SCRIPT LOAD whose text was
     /// rewritten: Redis answers with the SHA of what it loaded, the client computed the original's.
     pub fn rewrite(&self, command: &mut Command) -> Option<String> {
+        // Only EVAL…/SCRIPT qualify: skip the rest without allocating (this runs for every command).
+        if !matches!(command[0].first(), Some(b'E' | b'e' | b'S' | b's')) {
+            return None;
+        }
         let name = command[0].to_ascii_uppercase();
         match name.as_slice() {
             b"EVAL" | b"EVAL_RO" => {

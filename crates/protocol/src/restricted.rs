@@ -4,6 +4,8 @@
 //! connection or changes its state would either hang a request or poison the pool. Both the
 //! gateway and the client refuse them up front, with a message that names the alternative.
 
+use std::collections::HashMap;
+
 /// Why a command is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Restriction {
@@ -36,23 +38,36 @@ pub fn candidate_names() -> impl Iterator<Item = &'static str> {
         .copied()
 }
 
+/// Upper-case name → restriction, built once: asked for every command of every request.
+static TABLE: std::sync::LazyLock<HashMap<&'static [u8], Restriction>> = std::sync::LazyLock::new(|| {
+    let groups: [(&[&'static str], Restriction); 5] = [
+        (BLOCKING, Restriction::Blocking),
+        (CONNECTION_STATE, Restriction::ConnectionState),
+        (TRANSACTION, Restriction::Transaction),
+        (STREAMING, Restriction::Streaming),
+        (ADMINISTRATIVE, Restriction::Administrative),
+    ];
+    groups.iter().flat_map(|(names, kind)| names.iter().map(move |name| (name.as_bytes(), *kind))).collect()
+});
+
+/// Longer names cannot be in the table (the longest is 12 bytes).
+const MAX_NAME: usize = 16;
+
 /// The restriction that applies to `command` (name first), if any.
 pub fn restriction<A: AsRef<[u8]>>(command: &[A]) -> Option<Restriction> {
     let name = command.first()?.as_ref();
-    let is = |list: &[&str]| list.iter().any(|c| name.eq_ignore_ascii_case(c.as_bytes()));
-    if is(BLOCKING) || (is(&["XREAD", "XREADGROUP"]) && has_block_option(command)) {
-        Some(Restriction::Blocking)
-    } else if is(CONNECTION_STATE) {
-        Some(Restriction::ConnectionState)
-    } else if is(TRANSACTION) {
-        Some(Restriction::Transaction)
-    } else if is(STREAMING) {
-        Some(Restriction::Streaming)
-    } else if is(ADMINISTRATIVE) {
-        Some(Restriction::Administrative)
-    } else {
-        None
+    if name.len() > MAX_NAME {
+        return None;
     }
+    let mut upper = [0u8; MAX_NAME];
+    for (slot, byte) in upper.iter_mut().zip(name) {
+        *slot = byte.to_ascii_uppercase();
+    }
+    let upper = &upper[..name.len()];
+    if let Some(kind) = TABLE.get(upper) {
+        return Some(*kind);
+    }
+    ((upper == b"XREAD" || upper == b"XREADGROUP") && has_block_option(command)).then_some(Restriction::Blocking)
 }
 
 /// The error text for a refused command, or `None` when it may run.
