@@ -38,10 +38,7 @@ type ZRangeOptions = [
   ...Opt<[limitToken: 'LIMIT', offset: Num, count: Num]>,
   ...Opt<[withscores: 'WITHSCORES']>,
 ]
-type ZRangeByScoreOptions = [
-  ...Opt<[withscores: 'WITHSCORES']>,
-  ...Opt<[limitToken: 'LIMIT', offset: Num, count: Num]>,
-]
+type ZRangeByScoreOptions = [...Opt<[withscores: 'WITHSCORES']>, ...Opt<[limitToken: 'LIMIT', offset: Num, count: Num]>]
 type XReadOptions = [...Opt<[countToken: 'COUNT', count: Num]>, ...Opt<[blockToken: 'BLOCK', milliseconds: Num]>]
 type XTrimArgs = [
   strategy: 'MAXLEN' | 'MINID',
@@ -54,7 +51,8 @@ type RedisClass = typeof Redis
 type RedisInstance = Redis
 
 /** Readable's async iterator (whatever @types/node declares it as), yielding `T`. */
-type PageIterator<T> = Omit<ReturnType<Readable[typeof Symbol.asyncIterator]>, 'next' | 'return' | 'throw'> & AsyncIterator<T>
+type PageIterator<T> = Omit<ReturnType<Readable[typeof Symbol.asyncIterator]>, 'next' | 'return' | 'throw'> &
+  AsyncIterator<T>
 
 /** An object whose every property is a Redis value (interfaces included, unlike an index signature). */
 type FieldObject<T> = { [P in keyof T]: Redis.RedisValue }
@@ -213,34 +211,207 @@ declare namespace Redis {
 
     /** SET: `'OK'`; `null` when an NX/XX/IFEQ… condition was not met; with GET, the old value. */
     set(key: RedisKey, value: RedisValue, callback?: Callback<'OK'>): Reply<'OK', K, this>
-    set(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, callback?: Callback<'OK'>): Reply<'OK', K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      callback?: Callback<'OK'>,
+    ): Reply<'OK', K, this>
     set(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', callback?: Callback<'OK'>): Reply<'OK', K, this>
-    set(key: RedisKey, value: RedisValue, condition: 'NX' | 'XX', callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
-    set(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, condition: 'NX' | 'XX', callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
-    set(key: RedisKey, value: RedisValue, condition: 'NX' | 'XX', expiryToken: ExpiryToken, time: Num, callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
-    set(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', condition: 'NX' | 'XX', callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
-    set(key: RedisKey, value: RedisValue, compareToken: CompareToken, comparand: RedisValue, callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
-    set(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, compareToken: CompareToken, comparand: RedisValue, callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
-    set(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', compareToken: CompareToken, comparand: RedisValue, callback?: Callback<'OK' | null>): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      condition: 'NX' | 'XX',
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      condition: 'NX' | 'XX',
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      condition: 'NX' | 'XX',
+      expiryToken: ExpiryToken,
+      time: Num,
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      condition: 'NX' | 'XX',
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      callback?: Callback<'OK' | null>,
+    ): Reply<'OK' | null, K, this>
     set(key: RedisKey, value: RedisValue, get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, condition: 'NX' | 'XX', get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, condition: 'NX' | 'XX', get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', condition: 'NX' | 'XX', get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, compareToken: CompareToken, comparand: RedisValue, get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, compareToken: CompareToken, comparand: RedisValue, get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
-    set(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', compareToken: CompareToken, comparand: RedisValue, get: 'GET', callback?: Callback<string | null>): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      condition: 'NX' | 'XX',
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      condition: 'NX' | 'XX',
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      condition: 'NX' | 'XX',
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    set(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      get: 'GET',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
     /** SET … GET with the old value as a Buffer. */
-    setBuffer(key: RedisKey, value: RedisValue, get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, condition: 'NX' | 'XX', get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, condition: 'NX' | 'XX', get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', condition: 'NX' | 'XX', get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, compareToken: CompareToken, comparand: RedisValue, get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, expiryToken: ExpiryToken, time: Num, compareToken: CompareToken, comparand: RedisValue, get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    setBuffer(key: RedisKey, value: RedisValue, keepttl: 'KEEPTTL', compareToken: CompareToken, comparand: RedisValue, get: 'GET', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      condition: 'NX' | 'XX',
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      condition: 'NX' | 'XX',
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      condition: 'NX' | 'XX',
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      expiryToken: ExpiryToken,
+      time: Num,
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    setBuffer(
+      key: RedisKey,
+      value: RedisValue,
+      keepttl: 'KEEPTTL',
+      compareToken: CompareToken,
+      comparand: RedisValue,
+      get: 'GET',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
 
     /** SETNX: 1 when set, 0 when the key existed. */
     setnx(key: RedisKey, value: RedisValue, callback?: Callback<number>): Reply<number, K, this>
@@ -252,10 +423,20 @@ declare namespace Redis {
     getdelBuffer(key: RedisKey, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
     /** GETEX: the value (or `null`), optionally changing its expiry. */
     getex(key: RedisKey, callback?: Callback<string | null>): Reply<string | null, K, this>
-    getex(key: RedisKey, expiryToken: ExpiryToken, time: Num, callback?: Callback<string | null>): Reply<string | null, K, this>
+    getex(
+      key: RedisKey,
+      expiryToken: ExpiryToken,
+      time: Num,
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
     getex(key: RedisKey, persist: 'PERSIST', callback?: Callback<string | null>): Reply<string | null, K, this>
     getexBuffer(key: RedisKey, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    getexBuffer(key: RedisKey, expiryToken: ExpiryToken, time: Num, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
+    getexBuffer(
+      key: RedisKey,
+      expiryToken: ExpiryToken,
+      time: Num,
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
     getexBuffer(key: RedisKey, persist: 'PERSIST', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
     getrange(key: RedisKey, start: Num, end: Num, callback?: Callback<string>): Reply<string, K, this>
     getrangeBuffer(key: RedisKey, start: Num, end: Num, callback?: Callback<Buffer>): Reply<Buffer, K, this>
@@ -270,7 +451,9 @@ declare namespace Redis {
     mget(...args: RedisKey[]): Reply<(string | null)[], K, this>
     mget(keys: readonly RedisKey[]): Reply<(string | null)[], K, this>
     mgetBuffer(...args: [...keys: RedisKey[], callback: Callback<(Buffer | null)[]>]): Reply<(Buffer | null)[], K, this>
-    mgetBuffer(...args: [keys: readonly RedisKey[], callback: Callback<(Buffer | null)[]>]): Reply<(Buffer | null)[], K, this>
+    mgetBuffer(
+      ...args: [keys: readonly RedisKey[], callback: Callback<(Buffer | null)[]>]
+    ): Reply<(Buffer | null)[], K, this>
     mgetBuffer(...args: RedisKey[]): Reply<(Buffer | null)[], K, this>
     mgetBuffer(keys: readonly RedisKey[]): Reply<(Buffer | null)[], K, this>
     /** MSET from `{ key: value }`, a Map, or `key, value, key, value…`. */
@@ -312,11 +495,26 @@ declare namespace Redis {
     expire(key: RedisKey, seconds: Num, callback?: Callback<number>): Reply<number, K, this>
     expire(key: RedisKey, seconds: Num, condition: ExpireCondition, callback?: Callback<number>): Reply<number, K, this>
     pexpire(key: RedisKey, milliseconds: Num, callback?: Callback<number>): Reply<number, K, this>
-    pexpire(key: RedisKey, milliseconds: Num, condition: ExpireCondition, callback?: Callback<number>): Reply<number, K, this>
+    pexpire(
+      key: RedisKey,
+      milliseconds: Num,
+      condition: ExpireCondition,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     expireat(key: RedisKey, unixTimeSeconds: Num, callback?: Callback<number>): Reply<number, K, this>
-    expireat(key: RedisKey, unixTimeSeconds: Num, condition: ExpireCondition, callback?: Callback<number>): Reply<number, K, this>
+    expireat(
+      key: RedisKey,
+      unixTimeSeconds: Num,
+      condition: ExpireCondition,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     pexpireat(key: RedisKey, unixTimeMilliseconds: Num, callback?: Callback<number>): Reply<number, K, this>
-    pexpireat(key: RedisKey, unixTimeMilliseconds: Num, condition: ExpireCondition, callback?: Callback<number>): Reply<number, K, this>
+    pexpireat(
+      key: RedisKey,
+      unixTimeMilliseconds: Num,
+      condition: ExpireCondition,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     /** TTL in seconds; -1 without expiry, -2 when the key does not exist. */
     ttl(key: RedisKey, callback?: Callback<number>): Reply<number, K, this>
     /** PTTL in milliseconds; -1 without expiry, -2 when the key does not exist. */
@@ -327,14 +525,23 @@ declare namespace Redis {
     rename(key: RedisKey, newkey: RedisKey, callback?: Callback<'OK'>): Reply<'OK', K, this>
     renamenx(key: RedisKey, newkey: RedisKey, callback?: Callback<number>): Reply<number, K, this>
     /** TYPE: `'none'` when the key does not exist. */
-    type(key: RedisKey, callback?: Callback<string>): Reply<'none' | 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream' | 'vectorset' | (string & {}), K, this>
+    type(
+      key: RedisKey,
+      callback?: Callback<string>,
+    ): Reply<'none' | 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream' | 'vectorset' | (string & {}), K, this>
     keys(pattern: string, callback?: Callback<string[]>): Reply<string[], K, this>
     keysBuffer(pattern: string, callback?: Callback<Buffer[]>): Reply<Buffer[], K, this>
     randomkey(callback?: Callback<string | null>): Reply<string | null, K, this>
     dbsize(callback?: Callback<number>): Reply<number, K, this>
     /** SCAN: the next cursor (`'0'` when done) and one page of keys. */
-    scan(cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[typeToken: 'TYPE', type: string]>], ScanReply<string>>): Reply<ScanReply<string>, K, this>
-    scanBuffer(cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[typeToken: 'TYPE', type: string]>], ScanReply<Buffer>>): Reply<ScanReply<Buffer>, K, this>
+    scan(
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[typeToken: 'TYPE', type: string]>], ScanReply<string>>
+    ): Reply<ScanReply<string>, K, this>
+    scanBuffer(
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[typeToken: 'TYPE', type: string]>], ScanReply<Buffer>>
+    ): Reply<ScanReply<Buffer>, K, this>
 
     // ---- server and connection ----------------------------------------------------------------
 
@@ -352,23 +559,42 @@ declare namespace Redis {
     // ---- hashes -------------------------------------------------------------------------------
 
     /** HSET from `{ field: value }`, a Map, or `field, value, …`: how many fields were added. */
-    hset(key: RedisKey, map: ReadonlyMap<string | Buffer | number, RedisValue>, callback?: Callback<number>): Reply<number, K, this>
+    hset(
+      key: RedisKey,
+      map: ReadonlyMap<string | Buffer | number, RedisValue>,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     hset<T extends FieldObject<T>>(key: RedisKey, object: T, callback?: Callback<number>): Reply<number, K, this>
     hset(...args: [key: RedisKey, ...fieldsAndValues: RedisValue[], callback: Callback<number>]): Reply<number, K, this>
     hset(...args: [key: RedisKey, ...fieldsAndValues: RedisValue[]]): Reply<number, K, this>
     /** HMSET (deprecated by Redis in favour of HSET): `'OK'`. */
-    hmset(key: RedisKey, map: ReadonlyMap<string | Buffer | number, RedisValue>, callback?: Callback<'OK'>): Reply<'OK', K, this>
+    hmset(
+      key: RedisKey,
+      map: ReadonlyMap<string | Buffer | number, RedisValue>,
+      callback?: Callback<'OK'>,
+    ): Reply<'OK', K, this>
     hmset<T extends FieldObject<T>>(key: RedisKey, object: T, callback?: Callback<'OK'>): Reply<'OK', K, this>
     hmset(...args: [key: RedisKey, ...fieldsAndValues: RedisValue[], callback: Callback<'OK'>]): Reply<'OK', K, this>
     hmset(...args: [key: RedisKey, ...fieldsAndValues: RedisValue[]]): Reply<'OK', K, this>
-    hsetnx(key: RedisKey, field: string | Buffer, value: RedisValue, callback?: Callback<number>): Reply<number, K, this>
+    hsetnx(
+      key: RedisKey,
+      field: string | Buffer,
+      value: RedisValue,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     hget(key: RedisKey, field: string | Buffer, callback?: Callback<string | null>): Reply<string | null, K, this>
     hgetBuffer(key: RedisKey, field: string | Buffer, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    hmget(...args: [key: RedisKey, ...fields: (string | Buffer)[], callback: Callback<(string | null)[]>]): Reply<(string | null)[], K, this>
-    hmget(...args: [key: RedisKey, fields: readonly (string | Buffer)[], callback: Callback<(string | null)[]>]): Reply<(string | null)[], K, this>
+    hmget(
+      ...args: [key: RedisKey, ...fields: (string | Buffer)[], callback: Callback<(string | null)[]>]
+    ): Reply<(string | null)[], K, this>
+    hmget(
+      ...args: [key: RedisKey, fields: readonly (string | Buffer)[], callback: Callback<(string | null)[]>]
+    ): Reply<(string | null)[], K, this>
     hmget(...args: [key: RedisKey, ...fields: (string | Buffer)[]]): Reply<(string | null)[], K, this>
     hmget(key: RedisKey, fields: readonly (string | Buffer)[]): Reply<(string | null)[], K, this>
-    hmgetBuffer(...args: [key: RedisKey, ...fields: (string | Buffer)[], callback: Callback<(Buffer | null)[]>]): Reply<(Buffer | null)[], K, this>
+    hmgetBuffer(
+      ...args: [key: RedisKey, ...fields: (string | Buffer)[], callback: Callback<(Buffer | null)[]>]
+    ): Reply<(Buffer | null)[], K, this>
     hmgetBuffer(...args: [key: RedisKey, ...fields: (string | Buffer)[]]): Reply<(Buffer | null)[], K, this>
     hmgetBuffer(key: RedisKey, fields: readonly (string | Buffer)[]): Reply<(Buffer | null)[], K, this>
     /** HGETALL as an object (`{}` when the key does not exist). */
@@ -380,7 +606,12 @@ declare namespace Redis {
     /** HEXISTS: 1 or 0. */
     hexists(key: RedisKey, field: string | Buffer, callback?: Callback<number>): Reply<number, K, this>
     hincrby(key: RedisKey, field: string | Buffer, increment: Num, callback?: Callback<number>): Reply<number, K, this>
-    hincrbyfloat(key: RedisKey, field: string | Buffer, increment: Num, callback?: Callback<string>): Reply<string, K, this>
+    hincrbyfloat(
+      key: RedisKey,
+      field: string | Buffer,
+      increment: Num,
+      callback?: Callback<string>,
+    ): Reply<string, K, this>
     hkeys(key: RedisKey, callback?: Callback<string[]>): Reply<string[], K, this>
     hkeysBuffer(key: RedisKey, callback?: Callback<Buffer[]>): Reply<Buffer[], K, this>
     hvals(key: RedisKey, callback?: Callback<string[]>): Reply<string[], K, this>
@@ -388,8 +619,16 @@ declare namespace Redis {
     hlen(key: RedisKey, callback?: Callback<number>): Reply<number, K, this>
     hstrlen(key: RedisKey, field: string | Buffer, callback?: Callback<number>): Reply<number, K, this>
     /** HSCAN: the next cursor and `[field, value, …]` (fields only with NOVALUES). */
-    hscan(key: RedisKey, cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[novalues: 'NOVALUES']>], ScanReply<string>>): Reply<ScanReply<string>, K, this>
-    hscanBuffer(key: RedisKey, cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[novalues: 'NOVALUES']>], ScanReply<Buffer>>): Reply<ScanReply<Buffer>, K, this>
+    hscan(
+      key: RedisKey,
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[novalues: 'NOVALUES']>], ScanReply<string>>
+    ): Reply<ScanReply<string>, K, this>
+    hscanBuffer(
+      key: RedisKey,
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt, ...Opt<[novalues: 'NOVALUES']>], ScanReply<Buffer>>
+    ): Reply<ScanReply<Buffer>, K, this>
 
     // ---- lists --------------------------------------------------------------------------------
 
@@ -417,15 +656,41 @@ declare namespace Redis {
     lindex(key: RedisKey, index: Num, callback?: Callback<string | null>): Reply<string | null, K, this>
     lindexBuffer(key: RedisKey, index: Num, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
     lset(key: RedisKey, index: Num, element: RedisValue, callback?: Callback<'OK'>): Reply<'OK', K, this>
-    linsert(key: RedisKey, where: 'BEFORE' | 'AFTER', pivot: RedisValue, element: RedisValue, callback?: Callback<number>): Reply<number, K, this>
+    linsert(
+      key: RedisKey,
+      where: 'BEFORE' | 'AFTER',
+      pivot: RedisValue,
+      element: RedisValue,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     /** LREM: how many elements were removed. */
     lrem(key: RedisKey, count: Num, element: RedisValue, callback?: Callback<number>): Reply<number, K, this>
     ltrim(key: RedisKey, start: Num, stop: Num, callback?: Callback<'OK'>): Reply<'OK', K, this>
     /** LMOVE: the moved element, or `null` when `source` is empty. */
-    lmove(source: RedisKey, destination: RedisKey, from: 'LEFT' | 'RIGHT', to: 'LEFT' | 'RIGHT', callback?: Callback<string | null>): Reply<string | null, K, this>
-    lmoveBuffer(source: RedisKey, destination: RedisKey, from: 'LEFT' | 'RIGHT', to: 'LEFT' | 'RIGHT', callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    rpoplpush(source: RedisKey, destination: RedisKey, callback?: Callback<string | null>): Reply<string | null, K, this>
-    rpoplpushBuffer(source: RedisKey, destination: RedisKey, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
+    lmove(
+      source: RedisKey,
+      destination: RedisKey,
+      from: 'LEFT' | 'RIGHT',
+      to: 'LEFT' | 'RIGHT',
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    lmoveBuffer(
+      source: RedisKey,
+      destination: RedisKey,
+      from: 'LEFT' | 'RIGHT',
+      to: 'LEFT' | 'RIGHT',
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
+    rpoplpush(
+      source: RedisKey,
+      destination: RedisKey,
+      callback?: Callback<string | null>,
+    ): Reply<string | null, K, this>
+    rpoplpushBuffer(
+      source: RedisKey,
+      destination: RedisKey,
+      callback?: Callback<Buffer | null>,
+    ): Reply<Buffer | null, K, this>
 
     // ---- sets ---------------------------------------------------------------------------------
 
@@ -442,7 +707,9 @@ declare namespace Redis {
     smembersBuffer(key: RedisKey, callback?: Callback<Buffer[]>): Reply<Buffer[], K, this>
     /** SISMEMBER: 1 or 0. */
     sismember(key: RedisKey, member: RedisValue, callback?: Callback<number>): Reply<number, K, this>
-    smismember(...args: [key: RedisKey, ...members: RedisValue[], callback: Callback<number[]>]): Reply<number[], K, this>
+    smismember(
+      ...args: [key: RedisKey, ...members: RedisValue[], callback: Callback<number[]>]
+    ): Reply<number[], K, this>
     smismember(...args: [key: RedisKey, ...members: RedisValue[]]): Reply<number[], K, this>
     scard(key: RedisKey, callback?: Callback<number>): Reply<number, K, this>
     sinter(...args: [...keys: RedisKey[], callback: Callback<string[]>]): Reply<string[], K, this>
@@ -465,13 +732,24 @@ declare namespace Redis {
     sdiffBuffer(...args: [...keys: RedisKey[], callback: Callback<Buffer[]>]): Reply<Buffer[], K, this>
     sdiffBuffer(...args: RedisKey[]): Reply<Buffer[], K, this>
     sdiffBuffer(keys: readonly RedisKey[]): Reply<Buffer[], K, this>
-    sinterstore(...args: [destination: RedisKey, ...keys: RedisKey[], callback: Callback<number>]): Reply<number, K, this>
+    sinterstore(
+      ...args: [destination: RedisKey, ...keys: RedisKey[], callback: Callback<number>]
+    ): Reply<number, K, this>
     sinterstore(...args: [destination: RedisKey, ...keys: RedisKey[]]): Reply<number, K, this>
-    sunionstore(...args: [destination: RedisKey, ...keys: RedisKey[], callback: Callback<number>]): Reply<number, K, this>
+    sunionstore(
+      ...args: [destination: RedisKey, ...keys: RedisKey[], callback: Callback<number>]
+    ): Reply<number, K, this>
     sunionstore(...args: [destination: RedisKey, ...keys: RedisKey[]]): Reply<number, K, this>
-    sdiffstore(...args: [destination: RedisKey, ...keys: RedisKey[], callback: Callback<number>]): Reply<number, K, this>
+    sdiffstore(
+      ...args: [destination: RedisKey, ...keys: RedisKey[], callback: Callback<number>]
+    ): Reply<number, K, this>
     sdiffstore(...args: [destination: RedisKey, ...keys: RedisKey[]]): Reply<number, K, this>
-    smove(source: RedisKey, destination: RedisKey, member: RedisValue, callback?: Callback<number>): Reply<number, K, this>
+    smove(
+      source: RedisKey,
+      destination: RedisKey,
+      member: RedisValue,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     /** SPOP: one member (or `null`); with a count, an array. */
     spop(key: RedisKey, callback?: Callback<string | null>): Reply<string | null, K, this>
     spop(key: RedisKey, count: Num, callback?: Callback<string[]>): Reply<string[], K, this>
@@ -481,8 +759,16 @@ declare namespace Redis {
     srandmember(key: RedisKey, count: Num, callback?: Callback<string[]>): Reply<string[], K, this>
     srandmemberBuffer(key: RedisKey, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
     srandmemberBuffer(key: RedisKey, count: Num, callback?: Callback<Buffer[]>): Reply<Buffer[], K, this>
-    sscan(key: RedisKey, cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<string>>): Reply<ScanReply<string>, K, this>
-    sscanBuffer(key: RedisKey, cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<Buffer>>): Reply<ScanReply<Buffer>, K, this>
+    sscan(
+      key: RedisKey,
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<string>>
+    ): Reply<ScanReply<string>, K, this>
+    sscanBuffer(
+      key: RedisKey,
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<Buffer>>
+    ): Reply<ScanReply<Buffer>, K, this>
 
     // ---- sorted sets --------------------------------------------------------------------------
 
@@ -490,32 +776,113 @@ declare namespace Redis {
      * ZADD `[NX | XX] [GT | LT] [CH] [INCR] score member [score member …]`: how many members were
      * added (or changed, with CH). With INCR: the new score, `null` when a condition stopped it.
      */
-    zadd(...args: WithCallback<[key: RedisKey, ...ZAddChanged, incr: 'INCR', increment: Num, member: RedisValue], string>): Reply<string, K, this>
-    zadd(...args: WithCallback<[key: RedisKey, ...Exclude<ZAddCondition, []>, ...ZAddChanged, incr: 'INCR', increment: Num, member: RedisValue], string | null>): Reply<string | null, K, this>
-    zadd(...args: WithCallback<[key: RedisKey, ...ZAddCondition, ...ZAddChanged, ...scoresAndMembers: RedisValue[]], number>): Reply<number, K, this>
-    zaddBuffer(...args: WithCallback<[key: RedisKey, ...ZAddCondition, ...ZAddChanged, incr: 'INCR', increment: Num, member: RedisValue], Buffer | null>): Reply<Buffer | null, K, this>
+    zadd(
+      ...args: WithCallback<[key: RedisKey, ...ZAddChanged, incr: 'INCR', increment: Num, member: RedisValue], string>
+    ): Reply<string, K, this>
+    zadd(
+      ...args: WithCallback<
+        [
+          key: RedisKey,
+          ...Exclude<ZAddCondition, []>,
+          ...ZAddChanged,
+          incr: 'INCR',
+          increment: Num,
+          member: RedisValue,
+        ],
+        string | null
+      >
+    ): Reply<string | null, K, this>
+    zadd(
+      ...args: WithCallback<
+        [key: RedisKey, ...ZAddCondition, ...ZAddChanged, ...scoresAndMembers: RedisValue[]],
+        number
+      >
+    ): Reply<number, K, this>
+    zaddBuffer(
+      ...args: WithCallback<
+        [key: RedisKey, ...ZAddCondition, ...ZAddChanged, incr: 'INCR', increment: Num, member: RedisValue],
+        Buffer | null
+      >
+    ): Reply<Buffer | null, K, this>
     /** ZRANGE `start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]`: members (with WITHSCORES, `[member, score, …]`). */
-    zrange(key: RedisKey, start: RedisValue, stop: RedisValue, ...args: WithCallback<ZRangeOptions, string[]>): Reply<string[], K, this>
-    zrangeBuffer(key: RedisKey, start: RedisValue, stop: RedisValue, ...args: WithCallback<ZRangeOptions, Buffer[]>): Reply<Buffer[], K, this>
-    zrevrange(key: RedisKey, start: Num, stop: Num, ...args: WithCallback<Opt<[withscores: 'WITHSCORES']>, string[]>): Reply<string[], K, this>
-    zrevrangeBuffer(key: RedisKey, start: Num, stop: Num, ...args: WithCallback<Opt<[withscores: 'WITHSCORES']>, Buffer[]>): Reply<Buffer[], K, this>
-    zrangebyscore(key: RedisKey, min: Num, max: Num, ...args: WithCallback<ZRangeByScoreOptions, string[]>): Reply<string[], K, this>
-    zrangebyscoreBuffer(key: RedisKey, min: Num, max: Num, ...args: WithCallback<ZRangeByScoreOptions, Buffer[]>): Reply<Buffer[], K, this>
-    zrevrangebyscore(key: RedisKey, max: Num, min: Num, ...args: WithCallback<ZRangeByScoreOptions, string[]>): Reply<string[], K, this>
-    zrevrangebyscoreBuffer(key: RedisKey, max: Num, min: Num, ...args: WithCallback<ZRangeByScoreOptions, Buffer[]>): Reply<Buffer[], K, this>
+    zrange(
+      key: RedisKey,
+      start: RedisValue,
+      stop: RedisValue,
+      ...args: WithCallback<ZRangeOptions, string[]>
+    ): Reply<string[], K, this>
+    zrangeBuffer(
+      key: RedisKey,
+      start: RedisValue,
+      stop: RedisValue,
+      ...args: WithCallback<ZRangeOptions, Buffer[]>
+    ): Reply<Buffer[], K, this>
+    zrevrange(
+      key: RedisKey,
+      start: Num,
+      stop: Num,
+      ...args: WithCallback<Opt<[withscores: 'WITHSCORES']>, string[]>
+    ): Reply<string[], K, this>
+    zrevrangeBuffer(
+      key: RedisKey,
+      start: Num,
+      stop: Num,
+      ...args: WithCallback<Opt<[withscores: 'WITHSCORES']>, Buffer[]>
+    ): Reply<Buffer[], K, this>
+    zrangebyscore(
+      key: RedisKey,
+      min: Num,
+      max: Num,
+      ...args: WithCallback<ZRangeByScoreOptions, string[]>
+    ): Reply<string[], K, this>
+    zrangebyscoreBuffer(
+      key: RedisKey,
+      min: Num,
+      max: Num,
+      ...args: WithCallback<ZRangeByScoreOptions, Buffer[]>
+    ): Reply<Buffer[], K, this>
+    zrevrangebyscore(
+      key: RedisKey,
+      max: Num,
+      min: Num,
+      ...args: WithCallback<ZRangeByScoreOptions, string[]>
+    ): Reply<string[], K, this>
+    zrevrangebyscoreBuffer(
+      key: RedisKey,
+      max: Num,
+      min: Num,
+      ...args: WithCallback<ZRangeByScoreOptions, Buffer[]>
+    ): Reply<Buffer[], K, this>
     /** ZSCORE: the score as Redis prints it, or `null`. */
     zscore(key: RedisKey, member: RedisValue, callback?: Callback<string | null>): Reply<string | null, K, this>
     zscoreBuffer(key: RedisKey, member: RedisValue, callback?: Callback<Buffer | null>): Reply<Buffer | null, K, this>
-    zmscore(...args: [key: RedisKey, ...members: RedisValue[], callback: Callback<(string | null)[]>]): Reply<(string | null)[], K, this>
+    zmscore(
+      ...args: [key: RedisKey, ...members: RedisValue[], callback: Callback<(string | null)[]>]
+    ): Reply<(string | null)[], K, this>
     zmscore(...args: [key: RedisKey, ...members: RedisValue[]]): Reply<(string | null)[], K, this>
     /** ZINCRBY: the new score. */
     zincrby(key: RedisKey, increment: Num, member: RedisValue, callback?: Callback<string>): Reply<string, K, this>
-    zincrbyBuffer(key: RedisKey, increment: Num, member: RedisValue, callback?: Callback<Buffer>): Reply<Buffer, K, this>
+    zincrbyBuffer(
+      key: RedisKey,
+      increment: Num,
+      member: RedisValue,
+      callback?: Callback<Buffer>,
+    ): Reply<Buffer, K, this>
     /** ZRANK: the 0-based rank, or `null` when not a member; with WITHSCORE, `[rank, score]`. */
     zrank(key: RedisKey, member: RedisValue, callback?: Callback<number | null>): Reply<number | null, K, this>
-    zrank(key: RedisKey, member: RedisValue, withscore: 'WITHSCORE', callback?: Callback<[rank: number, score: string] | null>): Reply<[rank: number, score: string] | null, K, this>
+    zrank(
+      key: RedisKey,
+      member: RedisValue,
+      withscore: 'WITHSCORE',
+      callback?: Callback<[rank: number, score: string] | null>,
+    ): Reply<[rank: number, score: string] | null, K, this>
     zrevrank(key: RedisKey, member: RedisValue, callback?: Callback<number | null>): Reply<number | null, K, this>
-    zrevrank(key: RedisKey, member: RedisValue, withscore: 'WITHSCORE', callback?: Callback<[rank: number, score: string] | null>): Reply<[rank: number, score: string] | null, K, this>
+    zrevrank(
+      key: RedisKey,
+      member: RedisValue,
+      withscore: 'WITHSCORE',
+      callback?: Callback<[rank: number, score: string] | null>,
+    ): Reply<[rank: number, score: string] | null, K, this>
     zrem(...args: [key: RedisKey, ...members: RedisValue[], callback: Callback<number>]): Reply<number, K, this>
     zrem(...args: [key: RedisKey, members: readonly RedisValue[], callback: Callback<number>]): Reply<number, K, this>
     zrem(...args: [key: RedisKey, ...members: RedisValue[]]): Reply<number, K, this>
@@ -534,61 +901,243 @@ declare namespace Redis {
     zpopmaxBuffer(key: RedisKey, callback?: Callback<Buffer[]>): Reply<Buffer[], K, this>
     zpopmaxBuffer(key: RedisKey, count: Num, callback?: Callback<Buffer[]>): Reply<Buffer[], K, this>
     /** ZSCAN: the next cursor and `[member, score, …]`. */
-    zscan(key: RedisKey, cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<string>>): Reply<ScanReply<string>, K, this>
-    zscanBuffer(key: RedisKey, cursor: Num, ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<Buffer>>): Reply<ScanReply<Buffer>, K, this>
+    zscan(
+      key: RedisKey,
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<string>>
+    ): Reply<ScanReply<string>, K, this>
+    zscanBuffer(
+      key: RedisKey,
+      cursor: Num,
+      ...args: WithCallback<[...MatchOpt, ...CountOpt], ScanReply<Buffer>>
+    ): Reply<ScanReply<Buffer>, K, this>
 
     // ---- streams ------------------------------------------------------------------------------
 
     /** XADD `key [NOMKSTREAM] [MAXLEN|MINID …] id|* field value …`: the entry id (`null` with NOMKSTREAM on a missing stream). */
-    xadd(...args: [key: RedisKey, ...args: RedisValue[], callback: Callback<string | null>]): Reply<string | null, K, this>
+    xadd(
+      ...args: [key: RedisKey, ...args: RedisValue[], callback: Callback<string | null>]
+    ): Reply<string | null, K, this>
     xadd(...args: [key: RedisKey, ...args: RedisValue[]]): Reply<string | null, K, this>
-    xaddBuffer(...args: [key: RedisKey, ...args: RedisValue[], callback: Callback<Buffer | null>]): Reply<Buffer | null, K, this>
+    xaddBuffer(
+      ...args: [key: RedisKey, ...args: RedisValue[], callback: Callback<Buffer | null>]
+    ): Reply<Buffer | null, K, this>
     xaddBuffer(...args: [key: RedisKey, ...args: RedisValue[]]): Reply<Buffer | null, K, this>
     /** XRANGE: `[id, [field, value, …]]` per entry. */
-    xrange(key: RedisKey, start: RedisValue, end: RedisValue, callback?: Callback<StreamEntry[]>): Reply<StreamEntry[], K, this>
-    xrange(key: RedisKey, start: RedisValue, end: RedisValue, countToken: 'COUNT', count: Num, callback?: Callback<StreamEntry[]>): Reply<StreamEntry[], K, this>
-    xrangeBuffer(key: RedisKey, start: RedisValue, end: RedisValue, callback?: Callback<StreamEntry<Buffer>[]>): Reply<StreamEntry<Buffer>[], K, this>
-    xrangeBuffer(key: RedisKey, start: RedisValue, end: RedisValue, countToken: 'COUNT', count: Num, callback?: Callback<StreamEntry<Buffer>[]>): Reply<StreamEntry<Buffer>[], K, this>
-    xrevrange(key: RedisKey, end: RedisValue, start: RedisValue, callback?: Callback<StreamEntry[]>): Reply<StreamEntry[], K, this>
-    xrevrange(key: RedisKey, end: RedisValue, start: RedisValue, countToken: 'COUNT', count: Num, callback?: Callback<StreamEntry[]>): Reply<StreamEntry[], K, this>
-    xrevrangeBuffer(key: RedisKey, end: RedisValue, start: RedisValue, callback?: Callback<StreamEntry<Buffer>[]>): Reply<StreamEntry<Buffer>[], K, this>
-    xrevrangeBuffer(key: RedisKey, end: RedisValue, start: RedisValue, countToken: 'COUNT', count: Num, callback?: Callback<StreamEntry<Buffer>[]>): Reply<StreamEntry<Buffer>[], K, this>
+    xrange(
+      key: RedisKey,
+      start: RedisValue,
+      end: RedisValue,
+      callback?: Callback<StreamEntry[]>,
+    ): Reply<StreamEntry[], K, this>
+    xrange(
+      key: RedisKey,
+      start: RedisValue,
+      end: RedisValue,
+      countToken: 'COUNT',
+      count: Num,
+      callback?: Callback<StreamEntry[]>,
+    ): Reply<StreamEntry[], K, this>
+    xrangeBuffer(
+      key: RedisKey,
+      start: RedisValue,
+      end: RedisValue,
+      callback?: Callback<StreamEntry<Buffer>[]>,
+    ): Reply<StreamEntry<Buffer>[], K, this>
+    xrangeBuffer(
+      key: RedisKey,
+      start: RedisValue,
+      end: RedisValue,
+      countToken: 'COUNT',
+      count: Num,
+      callback?: Callback<StreamEntry<Buffer>[]>,
+    ): Reply<StreamEntry<Buffer>[], K, this>
+    xrevrange(
+      key: RedisKey,
+      end: RedisValue,
+      start: RedisValue,
+      callback?: Callback<StreamEntry[]>,
+    ): Reply<StreamEntry[], K, this>
+    xrevrange(
+      key: RedisKey,
+      end: RedisValue,
+      start: RedisValue,
+      countToken: 'COUNT',
+      count: Num,
+      callback?: Callback<StreamEntry[]>,
+    ): Reply<StreamEntry[], K, this>
+    xrevrangeBuffer(
+      key: RedisKey,
+      end: RedisValue,
+      start: RedisValue,
+      callback?: Callback<StreamEntry<Buffer>[]>,
+    ): Reply<StreamEntry<Buffer>[], K, this>
+    xrevrangeBuffer(
+      key: RedisKey,
+      end: RedisValue,
+      start: RedisValue,
+      countToken: 'COUNT',
+      count: Num,
+      callback?: Callback<StreamEntry<Buffer>[]>,
+    ): Reply<StreamEntry<Buffer>[], K, this>
     /**
      * XREAD `[COUNT n] STREAMS key … id …`: entries per stream, or `null`. The REST API refuses
      * BLOCK (RestrictedCommandError); poll instead.
      */
-    xread(...args: WithCallback<[...XReadOptions, streamsToken: 'STREAMS', ...keysAndIds: RedisValue[]], XReadReply>): Reply<XReadReply, K, this>
-    xreadBuffer(...args: WithCallback<[...XReadOptions, streamsToken: 'STREAMS', ...keysAndIds: RedisValue[]], XReadReply<Buffer>>): Reply<XReadReply<Buffer>, K, this>
+    xread(
+      ...args: WithCallback<[...XReadOptions, streamsToken: 'STREAMS', ...keysAndIds: RedisValue[]], XReadReply>
+    ): Reply<XReadReply, K, this>
+    xreadBuffer(
+      ...args: WithCallback<[...XReadOptions, streamsToken: 'STREAMS', ...keysAndIds: RedisValue[]], XReadReply<Buffer>>
+    ): Reply<XReadReply<Buffer>, K, this>
     /** XREADGROUP `GROUP group consumer [COUNT n] [NOACK] STREAMS key … id …` (BLOCK is refused over REST). */
-    xreadgroup(...args: WithCallback<[groupToken: 'GROUP', group: string | Buffer, consumer: string | Buffer, ...XReadOptions, ...Opt<[noack: 'NOACK']>, streamsToken: 'STREAMS', ...keysAndIds: RedisValue[]], XReadGroupReply>): Reply<XReadGroupReply, K, this>
-    xreadgroupBuffer(...args: WithCallback<[groupToken: 'GROUP', group: string | Buffer, consumer: string | Buffer, ...XReadOptions, ...Opt<[noack: 'NOACK']>, streamsToken: 'STREAMS', ...keysAndIds: RedisValue[]], XReadGroupReply<Buffer>>): Reply<XReadGroupReply<Buffer>, K, this>
+    xreadgroup(
+      ...args: WithCallback<
+        [
+          groupToken: 'GROUP',
+          group: string | Buffer,
+          consumer: string | Buffer,
+          ...XReadOptions,
+          ...Opt<[noack: 'NOACK']>,
+          streamsToken: 'STREAMS',
+          ...keysAndIds: RedisValue[],
+        ],
+        XReadGroupReply
+      >
+    ): Reply<XReadGroupReply, K, this>
+    xreadgroupBuffer(
+      ...args: WithCallback<
+        [
+          groupToken: 'GROUP',
+          group: string | Buffer,
+          consumer: string | Buffer,
+          ...XReadOptions,
+          ...Opt<[noack: 'NOACK']>,
+          streamsToken: 'STREAMS',
+          ...keysAndIds: RedisValue[],
+        ],
+        XReadGroupReply<Buffer>
+      >
+    ): Reply<XReadGroupReply<Buffer>, K, this>
     xlen(key: RedisKey, callback?: Callback<number>): Reply<number, K, this>
     /** XTRIM `MAXLEN|MINID [=|~] threshold [LIMIT count]`: how many entries were removed. */
     xtrim(key: RedisKey, ...args: WithCallback<XTrimArgs, number>): Reply<number, K, this>
     xdel(...args: [key: RedisKey, ...ids: RedisValue[], callback: Callback<number>]): Reply<number, K, this>
     xdel(...args: [key: RedisKey, ...ids: RedisValue[]]): Reply<number, K, this>
     /** XGROUP CREATE/SETID: `'OK'`; CREATECONSUMER, DELCONSUMER, DESTROY: a count. */
-    xgroup(subcommand: 'CREATE', key: RedisKey, group: string | Buffer, id: RedisValue, ...args: WithCallback<[...Opt<[mkstream: 'MKSTREAM']>, ...Opt<[entriesReadToken: 'ENTRIESREAD', entriesRead: Num]>], 'OK'>): Reply<'OK', K, this>
-    xgroup(subcommand: 'SETID', key: RedisKey, group: string | Buffer, id: RedisValue, ...args: WithCallback<Opt<[entriesReadToken: 'ENTRIESREAD', entriesRead: Num]>, 'OK'>): Reply<'OK', K, this>
-    xgroup(subcommand: 'CREATECONSUMER' | 'DELCONSUMER', key: RedisKey, group: string | Buffer, consumer: string | Buffer, callback?: Callback<number>): Reply<number, K, this>
-    xgroup(subcommand: 'DESTROY', key: RedisKey, group: string | Buffer, callback?: Callback<number>): Reply<number, K, this>
+    xgroup(
+      subcommand: 'CREATE',
+      key: RedisKey,
+      group: string | Buffer,
+      id: RedisValue,
+      ...args: WithCallback<
+        [...Opt<[mkstream: 'MKSTREAM']>, ...Opt<[entriesReadToken: 'ENTRIESREAD', entriesRead: Num]>],
+        'OK'
+      >
+    ): Reply<'OK', K, this>
+    xgroup(
+      subcommand: 'SETID',
+      key: RedisKey,
+      group: string | Buffer,
+      id: RedisValue,
+      ...args: WithCallback<Opt<[entriesReadToken: 'ENTRIESREAD', entriesRead: Num]>, 'OK'>
+    ): Reply<'OK', K, this>
+    xgroup(
+      subcommand: 'CREATECONSUMER' | 'DELCONSUMER',
+      key: RedisKey,
+      group: string | Buffer,
+      consumer: string | Buffer,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
+    xgroup(
+      subcommand: 'DESTROY',
+      key: RedisKey,
+      group: string | Buffer,
+      callback?: Callback<number>,
+    ): Reply<number, K, this>
     /** XACK: how many entries were acknowledged. */
-    xack(...args: [key: RedisKey, group: string | Buffer, ...ids: RedisValue[], callback: Callback<number>]): Reply<number, K, this>
+    xack(
+      ...args: [key: RedisKey, group: string | Buffer, ...ids: RedisValue[], callback: Callback<number>]
+    ): Reply<number, K, this>
     xack(...args: [key: RedisKey, group: string | Buffer, ...ids: RedisValue[]]): Reply<number, K, this>
     /** XPENDING summary: `[count, smallest id, greatest id, [[consumer, count], …]]` (nulls when nothing is pending). */
-    xpending(key: RedisKey, group: string | Buffer, callback?: Callback<XPendingSummary>): Reply<XPendingSummary, K, this>
+    xpending(
+      key: RedisKey,
+      group: string | Buffer,
+      callback?: Callback<XPendingSummary>,
+    ): Reply<XPendingSummary, K, this>
     /** XPENDING extended form: `[id, consumer, idle ms, deliveries]` per pending entry. */
-    xpending(key: RedisKey, group: string | Buffer, ...args: WithCallback<[...Opt<[idleToken: 'IDLE', minIdleTime: Num]>, start: RedisValue, end: RedisValue, count: Num, ...Opt<[consumer: string | Buffer]>], XPendingEntry[]>): Reply<XPendingEntry[], K, this>
+    xpending(
+      key: RedisKey,
+      group: string | Buffer,
+      ...args: WithCallback<
+        [
+          ...Opt<[idleToken: 'IDLE', minIdleTime: Num]>,
+          start: RedisValue,
+          end: RedisValue,
+          count: Num,
+          ...Opt<[consumer: string | Buffer]>,
+        ],
+        XPendingEntry[]
+      >
+    ): Reply<XPendingEntry[], K, this>
     /** XCLAIM: the claimed entries; with JUSTID, their ids. */
-    xclaim(...args: WithCallback<[key: RedisKey, group: string | Buffer, consumer: string | Buffer, minIdleTime: Num, ...idsAndOptions: RedisValue[], justid: 'JUSTID', ...Opt<[lastidToken: 'LASTID', lastid: RedisValue]>], string[]>): Reply<string[], K, this>
-    xclaim(...args: WithCallback<[key: RedisKey, group: string | Buffer, consumer: string | Buffer, minIdleTime: Num, ...idsAndOptions: RedisValue[]], StreamEntry[]>): Reply<StreamEntry[], K, this>
+    xclaim(
+      ...args: WithCallback<
+        [
+          key: RedisKey,
+          group: string | Buffer,
+          consumer: string | Buffer,
+          minIdleTime: Num,
+          ...idsAndOptions: RedisValue[],
+          justid: 'JUSTID',
+          ...Opt<[lastidToken: 'LASTID', lastid: RedisValue]>,
+        ],
+        string[]
+      >
+    ): Reply<string[], K, this>
+    xclaim(
+      ...args: WithCallback<
+        [
+          key: RedisKey,
+          group: string | Buffer,
+          consumer: string | Buffer,
+          minIdleTime: Num,
+          ...idsAndOptions: RedisValue[],
+        ],
+        StreamEntry[]
+      >
+    ): Reply<StreamEntry[], K, this>
     /** XAUTOCLAIM: `[next start id, claimed entries (ids with JUSTID), ids of deleted entries]`. */
-    xautoclaim(key: RedisKey, group: string | Buffer, consumer: string | Buffer, minIdleTime: Num, start: RedisValue, ...args: WithCallback<[...CountOpt, justid: 'JUSTID'], [next: string, ids: string[], deleted: string[]]>): Reply<[next: string, ids: string[], deleted: string[]], K, this>
-    xautoclaim(key: RedisKey, group: string | Buffer, consumer: string | Buffer, minIdleTime: Num, start: RedisValue, ...args: WithCallback<CountOpt, [next: string, entries: StreamEntry[], deleted: string[]]>): Reply<[next: string, entries: StreamEntry[], deleted: string[]], K, this>
+    xautoclaim(
+      key: RedisKey,
+      group: string | Buffer,
+      consumer: string | Buffer,
+      minIdleTime: Num,
+      start: RedisValue,
+      ...args: WithCallback<[...CountOpt, justid: 'JUSTID'], [next: string, ids: string[], deleted: string[]]>
+    ): Reply<[next: string, ids: string[], deleted: string[]], K, this>
+    xautoclaim(
+      key: RedisKey,
+      group: string | Buffer,
+      consumer: string | Buffer,
+      minIdleTime: Num,
+      start: RedisValue,
+      ...args: WithCallback<CountOpt, [next: string, entries: StreamEntry[], deleted: string[]]>
+    ): Reply<[next: string, entries: StreamEntry[], deleted: string[]], K, this>
     /** XINFO STREAM/GROUPS/CONSUMERS: Redis's flat `[name, value, …]` replies. */
-    xinfo(subcommand: 'STREAM', key: RedisKey, ...args: WithCallback<Opt<[full: 'FULL', ...CountOpt]>, unknown[]>): Reply<unknown[], K, this>
+    xinfo(
+      subcommand: 'STREAM',
+      key: RedisKey,
+      ...args: WithCallback<Opt<[full: 'FULL', ...CountOpt]>, unknown[]>
+    ): Reply<unknown[], K, this>
     xinfo(subcommand: 'GROUPS', key: RedisKey, callback?: Callback<unknown[]>): Reply<unknown[], K, this>
-    xinfo(subcommand: 'CONSUMERS', key: RedisKey, group: string | Buffer, callback?: Callback<unknown[]>): Reply<unknown[], K, this>
+    xinfo(
+      subcommand: 'CONSUMERS',
+      key: RedisKey,
+      group: string | Buffer,
+      callback?: Callback<unknown[]>,
+    ): Reply<unknown[], K, this>
     xinfo(subcommand: 'HELP', callback?: Callback<unknown>): Reply<unknown, K, this>
 
     // ---- pub/sub ------------------------------------------------------------------------------
@@ -607,22 +1156,36 @@ declare namespace Redis {
     // ---- scripting ----------------------------------------------------------------------------
 
     /** EVAL `script numkeys key … arg …`: whatever the script returns. */
-    eval(...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]): Reply<unknown, K, this>
+    eval(
+      ...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]
+    ): Reply<unknown, K, this>
     eval(...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[]]): Reply<unknown, K, this>
-    evalBuffer(...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]): Reply<unknown, K, this>
+    evalBuffer(
+      ...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]
+    ): Reply<unknown, K, this>
     evalBuffer(...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[]]): Reply<unknown, K, this>
-    eval_ro(...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]): Reply<unknown, K, this>
+    eval_ro(
+      ...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]
+    ): Reply<unknown, K, this>
     eval_ro(...args: [script: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[]]): Reply<unknown, K, this>
-    evalsha(...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]): Reply<unknown, K, this>
+    evalsha(
+      ...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]
+    ): Reply<unknown, K, this>
     evalsha(...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[]]): Reply<unknown, K, this>
-    evalshaBuffer(...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]): Reply<unknown, K, this>
+    evalshaBuffer(
+      ...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]
+    ): Reply<unknown, K, this>
     evalshaBuffer(...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[]]): Reply<unknown, K, this>
-    evalsha_ro(...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]): Reply<unknown, K, this>
+    evalsha_ro(
+      ...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[], callback: Callback<unknown>]
+    ): Reply<unknown, K, this>
     evalsha_ro(...args: [sha1: string | Buffer, numkeys: Num, ...keysAndArgs: RedisArg[]]): Reply<unknown, K, this>
     /** SCRIPT LOAD: the SHA1 of the script. */
     script(subcommand: 'LOAD', script: string | Buffer, callback?: Callback<string>): Reply<string, K, this>
     /** SCRIPT EXISTS: 1 or 0 per SHA1. */
-    script(...args: [subcommand: 'EXISTS', ...sha1s: (string | Buffer)[], callback: Callback<number[]>]): Reply<number[], K, this>
+    script(
+      ...args: [subcommand: 'EXISTS', ...sha1s: (string | Buffer)[], callback: Callback<number[]>]
+    ): Reply<number[], K, this>
     script(...args: [subcommand: 'EXISTS', ...sha1s: (string | Buffer)[]]): Reply<number[], K, this>
     script(subcommand: 'FLUSH', callback?: Callback<'OK'>): Reply<'OK', K, this>
     script(subcommand: 'FLUSH', mode: 'ASYNC' | 'SYNC', callback?: Callback<'OK'>): Reply<'OK', K, this>
@@ -631,260 +1194,430 @@ declare namespace Redis {
     // ---- every other command: untyped arguments, unknown reply --------------------------------
     // One line per remaining name of @ioredis/commands (the table the runtime generates methods
     // from); __test__/types.test.js fails when a runtime method is missing here.
-    acl(...args: CommandArgs): Reply<unknown, K, this>; aclBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    acl(...args: CommandArgs): Reply<unknown, K, this>
+    aclBuffer(...args: CommandArgs): Reply<unknown, K, this>
     appendBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arcount(...args: CommandArgs): Reply<unknown, K, this>; arcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    ardel(...args: CommandArgs): Reply<unknown, K, this>; ardelBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    ardelrange(...args: CommandArgs): Reply<unknown, K, this>; ardelrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arget(...args: CommandArgs): Reply<unknown, K, this>; argetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    argetrange(...args: CommandArgs): Reply<unknown, K, this>; argetrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    argrep(...args: CommandArgs): Reply<unknown, K, this>; argrepBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arinfo(...args: CommandArgs): Reply<unknown, K, this>; arinfoBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arinsert(...args: CommandArgs): Reply<unknown, K, this>; arinsertBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arlastitems(...args: CommandArgs): Reply<unknown, K, this>; arlastitemsBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arlen(...args: CommandArgs): Reply<unknown, K, this>; arlenBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    armget(...args: CommandArgs): Reply<unknown, K, this>; armgetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    armset(...args: CommandArgs): Reply<unknown, K, this>; armsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arnext(...args: CommandArgs): Reply<unknown, K, this>; arnextBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arop(...args: CommandArgs): Reply<unknown, K, this>; aropBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arring(...args: CommandArgs): Reply<unknown, K, this>; arringBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arscan(...args: CommandArgs): Reply<unknown, K, this>; arscanBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arseek(...args: CommandArgs): Reply<unknown, K, this>; arseekBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    arset(...args: CommandArgs): Reply<unknown, K, this>; arsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    asking(...args: CommandArgs): Reply<unknown, K, this>; askingBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    auth(...args: CommandArgs): Reply<unknown, K, this>; authBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    backup(...args: CommandArgs): Reply<unknown, K, this>; backupBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bgrewriteaof(...args: CommandArgs): Reply<unknown, K, this>; bgrewriteaofBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bgsave(...args: CommandArgs): Reply<unknown, K, this>; bgsaveBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bitcount(...args: CommandArgs): Reply<unknown, K, this>; bitcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bitfield(...args: CommandArgs): Reply<unknown, K, this>; bitfieldBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bitfield_ro(...args: CommandArgs): Reply<unknown, K, this>; bitfield_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bitop(...args: CommandArgs): Reply<unknown, K, this>; bitopBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bitpos(...args: CommandArgs): Reply<unknown, K, this>; bitposBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    blmove(...args: CommandArgs): Reply<unknown, K, this>; blmoveBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    blmovem(...args: CommandArgs): Reply<unknown, K, this>; blmovemBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    blmpop(...args: CommandArgs): Reply<unknown, K, this>; blmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    blpop(...args: CommandArgs): Reply<unknown, K, this>; blpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    brpop(...args: CommandArgs): Reply<unknown, K, this>; brpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    brpoplpush(...args: CommandArgs): Reply<unknown, K, this>; brpoplpushBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bzmpop(...args: CommandArgs): Reply<unknown, K, this>; bzmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bzpopmax(...args: CommandArgs): Reply<unknown, K, this>; bzpopmaxBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    bzpopmin(...args: CommandArgs): Reply<unknown, K, this>; bzpopminBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    client(...args: CommandArgs): Reply<unknown, K, this>; clientBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    cluster(...args: CommandArgs): Reply<unknown, K, this>; clusterBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    command(...args: CommandArgs): Reply<unknown, K, this>; commandBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    config(...args: CommandArgs): Reply<unknown, K, this>; configBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    copy(...args: CommandArgs): Reply<unknown, K, this>; copyBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arcount(...args: CommandArgs): Reply<unknown, K, this>
+    arcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    ardel(...args: CommandArgs): Reply<unknown, K, this>
+    ardelBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    ardelrange(...args: CommandArgs): Reply<unknown, K, this>
+    ardelrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arget(...args: CommandArgs): Reply<unknown, K, this>
+    argetBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    argetrange(...args: CommandArgs): Reply<unknown, K, this>
+    argetrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    argrep(...args: CommandArgs): Reply<unknown, K, this>
+    argrepBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arinfo(...args: CommandArgs): Reply<unknown, K, this>
+    arinfoBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arinsert(...args: CommandArgs): Reply<unknown, K, this>
+    arinsertBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arlastitems(...args: CommandArgs): Reply<unknown, K, this>
+    arlastitemsBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arlen(...args: CommandArgs): Reply<unknown, K, this>
+    arlenBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    armget(...args: CommandArgs): Reply<unknown, K, this>
+    armgetBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    armset(...args: CommandArgs): Reply<unknown, K, this>
+    armsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arnext(...args: CommandArgs): Reply<unknown, K, this>
+    arnextBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arop(...args: CommandArgs): Reply<unknown, K, this>
+    aropBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arring(...args: CommandArgs): Reply<unknown, K, this>
+    arringBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arscan(...args: CommandArgs): Reply<unknown, K, this>
+    arscanBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arseek(...args: CommandArgs): Reply<unknown, K, this>
+    arseekBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    arset(...args: CommandArgs): Reply<unknown, K, this>
+    arsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    asking(...args: CommandArgs): Reply<unknown, K, this>
+    askingBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    auth(...args: CommandArgs): Reply<unknown, K, this>
+    authBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    backup(...args: CommandArgs): Reply<unknown, K, this>
+    backupBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bgrewriteaof(...args: CommandArgs): Reply<unknown, K, this>
+    bgrewriteaofBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bgsave(...args: CommandArgs): Reply<unknown, K, this>
+    bgsaveBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bitcount(...args: CommandArgs): Reply<unknown, K, this>
+    bitcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bitfield(...args: CommandArgs): Reply<unknown, K, this>
+    bitfieldBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bitfield_ro(...args: CommandArgs): Reply<unknown, K, this>
+    bitfield_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bitop(...args: CommandArgs): Reply<unknown, K, this>
+    bitopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bitpos(...args: CommandArgs): Reply<unknown, K, this>
+    bitposBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    blmove(...args: CommandArgs): Reply<unknown, K, this>
+    blmoveBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    blmovem(...args: CommandArgs): Reply<unknown, K, this>
+    blmovemBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    blmpop(...args: CommandArgs): Reply<unknown, K, this>
+    blmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    blpop(...args: CommandArgs): Reply<unknown, K, this>
+    blpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    brpop(...args: CommandArgs): Reply<unknown, K, this>
+    brpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    brpoplpush(...args: CommandArgs): Reply<unknown, K, this>
+    brpoplpushBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bzmpop(...args: CommandArgs): Reply<unknown, K, this>
+    bzmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bzpopmax(...args: CommandArgs): Reply<unknown, K, this>
+    bzpopmaxBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    bzpopmin(...args: CommandArgs): Reply<unknown, K, this>
+    bzpopminBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    client(...args: CommandArgs): Reply<unknown, K, this>
+    clientBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    cluster(...args: CommandArgs): Reply<unknown, K, this>
+    clusterBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    command(...args: CommandArgs): Reply<unknown, K, this>
+    commandBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    config(...args: CommandArgs): Reply<unknown, K, this>
+    configBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    copy(...args: CommandArgs): Reply<unknown, K, this>
+    copyBuffer(...args: CommandArgs): Reply<unknown, K, this>
     dbsizeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    debug(...args: CommandArgs): Reply<unknown, K, this>; debugBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    debug(...args: CommandArgs): Reply<unknown, K, this>
+    debugBuffer(...args: CommandArgs): Reply<unknown, K, this>
     decrBuffer(...args: CommandArgs): Reply<unknown, K, this>
     decrbyBuffer(...args: CommandArgs): Reply<unknown, K, this>
     delBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    delex(...args: CommandArgs): Reply<unknown, K, this>; delexBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    digest(...args: CommandArgs): Reply<unknown, K, this>; digestBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    discard(...args: CommandArgs): Reply<unknown, K, this>; discardBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    dump(...args: CommandArgs): Reply<unknown, K, this>; dumpBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    delex(...args: CommandArgs): Reply<unknown, K, this>
+    delexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    digest(...args: CommandArgs): Reply<unknown, K, this>
+    digestBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    discard(...args: CommandArgs): Reply<unknown, K, this>
+    discardBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    dump(...args: CommandArgs): Reply<unknown, K, this>
+    dumpBuffer(...args: CommandArgs): Reply<unknown, K, this>
     eval_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
     evalsha_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
     existsBuffer(...args: CommandArgs): Reply<unknown, K, this>
     expireBuffer(...args: CommandArgs): Reply<unknown, K, this>
     expireatBuffer(...args: CommandArgs): Reply<unknown, K, this>
     expiretimeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    failover(...args: CommandArgs): Reply<unknown, K, this>; failoverBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    fcall(...args: CommandArgs): Reply<unknown, K, this>; fcallBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    fcall_ro(...args: CommandArgs): Reply<unknown, K, this>; fcall_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    failover(...args: CommandArgs): Reply<unknown, K, this>
+    failoverBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    fcall(...args: CommandArgs): Reply<unknown, K, this>
+    fcallBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    fcall_ro(...args: CommandArgs): Reply<unknown, K, this>
+    fcall_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
     flushallBuffer(...args: CommandArgs): Reply<unknown, K, this>
     flushdbBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    function(...args: CommandArgs): Reply<unknown, K, this>; functionBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    geoadd(...args: CommandArgs): Reply<unknown, K, this>; geoaddBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    geodist(...args: CommandArgs): Reply<unknown, K, this>; geodistBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    geohash(...args: CommandArgs): Reply<unknown, K, this>; geohashBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    geopos(...args: CommandArgs): Reply<unknown, K, this>; geoposBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    georadius(...args: CommandArgs): Reply<unknown, K, this>; georadiusBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    georadius_ro(...args: CommandArgs): Reply<unknown, K, this>; georadius_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    georadiusbymember(...args: CommandArgs): Reply<unknown, K, this>; georadiusbymemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    georadiusbymember_ro(...args: CommandArgs): Reply<unknown, K, this>; georadiusbymember_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    geosearch(...args: CommandArgs): Reply<unknown, K, this>; geosearchBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    geosearchstore(...args: CommandArgs): Reply<unknown, K, this>; geosearchstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    getbit(...args: CommandArgs): Reply<unknown, K, this>; getbitBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    function(...args: CommandArgs): Reply<unknown, K, this>
+    functionBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    geoadd(...args: CommandArgs): Reply<unknown, K, this>
+    geoaddBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    geodist(...args: CommandArgs): Reply<unknown, K, this>
+    geodistBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    geohash(...args: CommandArgs): Reply<unknown, K, this>
+    geohashBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    geopos(...args: CommandArgs): Reply<unknown, K, this>
+    geoposBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    georadius(...args: CommandArgs): Reply<unknown, K, this>
+    georadiusBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    georadius_ro(...args: CommandArgs): Reply<unknown, K, this>
+    georadius_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    georadiusbymember(...args: CommandArgs): Reply<unknown, K, this>
+    georadiusbymemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    georadiusbymember_ro(...args: CommandArgs): Reply<unknown, K, this>
+    georadiusbymember_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    geosearch(...args: CommandArgs): Reply<unknown, K, this>
+    geosearchBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    geosearchstore(...args: CommandArgs): Reply<unknown, K, this>
+    geosearchstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    getbit(...args: CommandArgs): Reply<unknown, K, this>
+    getbitBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hdelBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hello(...args: CommandArgs): Reply<unknown, K, this>; helloBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hello(...args: CommandArgs): Reply<unknown, K, this>
+    helloBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hexistsBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hexpire(...args: CommandArgs): Reply<unknown, K, this>; hexpireBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hexpireat(...args: CommandArgs): Reply<unknown, K, this>; hexpireatBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hexpiretime(...args: CommandArgs): Reply<unknown, K, this>; hexpiretimeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hgetdel(...args: CommandArgs): Reply<unknown, K, this>; hgetdelBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hgetex(...args: CommandArgs): Reply<unknown, K, this>; hgetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    himport(...args: CommandArgs): Reply<unknown, K, this>; himportBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hexpire(...args: CommandArgs): Reply<unknown, K, this>
+    hexpireBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hexpireat(...args: CommandArgs): Reply<unknown, K, this>
+    hexpireatBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hexpiretime(...args: CommandArgs): Reply<unknown, K, this>
+    hexpiretimeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hgetdel(...args: CommandArgs): Reply<unknown, K, this>
+    hgetdelBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hgetex(...args: CommandArgs): Reply<unknown, K, this>
+    hgetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    himport(...args: CommandArgs): Reply<unknown, K, this>
+    himportBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hincrbyBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hincrbyfloatBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hlenBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hmsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hotkeys(...args: CommandArgs): Reply<unknown, K, this>; hotkeysBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hpersist(...args: CommandArgs): Reply<unknown, K, this>; hpersistBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hpexpire(...args: CommandArgs): Reply<unknown, K, this>; hpexpireBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hpexpireat(...args: CommandArgs): Reply<unknown, K, this>; hpexpireatBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hpexpiretime(...args: CommandArgs): Reply<unknown, K, this>; hpexpiretimeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hpttl(...args: CommandArgs): Reply<unknown, K, this>; hpttlBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hrandfield(...args: CommandArgs): Reply<unknown, K, this>; hrandfieldBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hotkeys(...args: CommandArgs): Reply<unknown, K, this>
+    hotkeysBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hpersist(...args: CommandArgs): Reply<unknown, K, this>
+    hpersistBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hpexpire(...args: CommandArgs): Reply<unknown, K, this>
+    hpexpireBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hpexpireat(...args: CommandArgs): Reply<unknown, K, this>
+    hpexpireatBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hpexpiretime(...args: CommandArgs): Reply<unknown, K, this>
+    hpexpiretimeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hpttl(...args: CommandArgs): Reply<unknown, K, this>
+    hpttlBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hrandfield(...args: CommandArgs): Reply<unknown, K, this>
+    hrandfieldBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    hsetex(...args: CommandArgs): Reply<unknown, K, this>; hsetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    hsetex(...args: CommandArgs): Reply<unknown, K, this>
+    hsetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hsetnxBuffer(...args: CommandArgs): Reply<unknown, K, this>
     hstrlenBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    httl(...args: CommandArgs): Reply<unknown, K, this>; httlBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    httl(...args: CommandArgs): Reply<unknown, K, this>
+    httlBuffer(...args: CommandArgs): Reply<unknown, K, this>
     incrBuffer(...args: CommandArgs): Reply<unknown, K, this>
     incrbyBuffer(...args: CommandArgs): Reply<unknown, K, this>
     incrbyfloatBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    increx(...args: CommandArgs): Reply<unknown, K, this>; increxBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    info(...args: CommandArgs): Reply<unknown, K, this>; infoBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    lastsave(...args: CommandArgs): Reply<unknown, K, this>; lastsaveBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    latency(...args: CommandArgs): Reply<unknown, K, this>; latencyBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    lcs(...args: CommandArgs): Reply<unknown, K, this>; lcsBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    increx(...args: CommandArgs): Reply<unknown, K, this>
+    increxBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    info(...args: CommandArgs): Reply<unknown, K, this>
+    infoBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    lastsave(...args: CommandArgs): Reply<unknown, K, this>
+    lastsaveBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    latency(...args: CommandArgs): Reply<unknown, K, this>
+    latencyBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    lcs(...args: CommandArgs): Reply<unknown, K, this>
+    lcsBuffer(...args: CommandArgs): Reply<unknown, K, this>
     linsertBuffer(...args: CommandArgs): Reply<unknown, K, this>
     llenBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    lmovem(...args: CommandArgs): Reply<unknown, K, this>; lmovemBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    lmpop(...args: CommandArgs): Reply<unknown, K, this>; lmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    lolwut(...args: CommandArgs): Reply<unknown, K, this>; lolwutBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    lpos(...args: CommandArgs): Reply<unknown, K, this>; lposBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    lmovem(...args: CommandArgs): Reply<unknown, K, this>
+    lmovemBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    lmpop(...args: CommandArgs): Reply<unknown, K, this>
+    lmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    lolwut(...args: CommandArgs): Reply<unknown, K, this>
+    lolwutBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    lpos(...args: CommandArgs): Reply<unknown, K, this>
+    lposBuffer(...args: CommandArgs): Reply<unknown, K, this>
     lpushBuffer(...args: CommandArgs): Reply<unknown, K, this>
     lpushxBuffer(...args: CommandArgs): Reply<unknown, K, this>
     lremBuffer(...args: CommandArgs): Reply<unknown, K, this>
     lsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
     ltrimBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    memory(...args: CommandArgs): Reply<unknown, K, this>; memoryBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    migrate(...args: CommandArgs): Reply<unknown, K, this>; migrateBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    module(...args: CommandArgs): Reply<unknown, K, this>; moduleBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    move(...args: CommandArgs): Reply<unknown, K, this>; moveBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    memory(...args: CommandArgs): Reply<unknown, K, this>
+    memoryBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    migrate(...args: CommandArgs): Reply<unknown, K, this>
+    migrateBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    module(...args: CommandArgs): Reply<unknown, K, this>
+    moduleBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    move(...args: CommandArgs): Reply<unknown, K, this>
+    moveBuffer(...args: CommandArgs): Reply<unknown, K, this>
     msetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    msetex(...args: CommandArgs): Reply<unknown, K, this>; msetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    msetex(...args: CommandArgs): Reply<unknown, K, this>
+    msetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     msetnxBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    object(...args: CommandArgs): Reply<unknown, K, this>; objectBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    object(...args: CommandArgs): Reply<unknown, K, this>
+    objectBuffer(...args: CommandArgs): Reply<unknown, K, this>
     persistBuffer(...args: CommandArgs): Reply<unknown, K, this>
     pexpireBuffer(...args: CommandArgs): Reply<unknown, K, this>
     pexpireatBuffer(...args: CommandArgs): Reply<unknown, K, this>
     pexpiretimeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    pfadd(...args: CommandArgs): Reply<unknown, K, this>; pfaddBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    pfcount(...args: CommandArgs): Reply<unknown, K, this>; pfcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    pfdebug(...args: CommandArgs): Reply<unknown, K, this>; pfdebugBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    pfmerge(...args: CommandArgs): Reply<unknown, K, this>; pfmergeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    pfselftest(...args: CommandArgs): Reply<unknown, K, this>; pfselftestBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    pfadd(...args: CommandArgs): Reply<unknown, K, this>
+    pfaddBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    pfcount(...args: CommandArgs): Reply<unknown, K, this>
+    pfcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    pfdebug(...args: CommandArgs): Reply<unknown, K, this>
+    pfdebugBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    pfmerge(...args: CommandArgs): Reply<unknown, K, this>
+    pfmergeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    pfselftest(...args: CommandArgs): Reply<unknown, K, this>
+    pfselftestBuffer(...args: CommandArgs): Reply<unknown, K, this>
     psetexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     psubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    psync(...args: CommandArgs): Reply<unknown, K, this>; psyncBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    psync(...args: CommandArgs): Reply<unknown, K, this>
+    psyncBuffer(...args: CommandArgs): Reply<unknown, K, this>
     pttlBuffer(...args: CommandArgs): Reply<unknown, K, this>
     publishBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    pubsub(...args: CommandArgs): Reply<unknown, K, this>; pubsubBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    pubsub(...args: CommandArgs): Reply<unknown, K, this>
+    pubsubBuffer(...args: CommandArgs): Reply<unknown, K, this>
     punsubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
     randomkeyBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    readonly(...args: CommandArgs): Reply<unknown, K, this>; readonlyBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    readwrite(...args: CommandArgs): Reply<unknown, K, this>; readwriteBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    readonly(...args: CommandArgs): Reply<unknown, K, this>
+    readonlyBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    readwrite(...args: CommandArgs): Reply<unknown, K, this>
+    readwriteBuffer(...args: CommandArgs): Reply<unknown, K, this>
     renameBuffer(...args: CommandArgs): Reply<unknown, K, this>
     renamenxBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    replconf(...args: CommandArgs): Reply<unknown, K, this>; replconfBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    replicaof(...args: CommandArgs): Reply<unknown, K, this>; replicaofBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    reset(...args: CommandArgs): Reply<unknown, K, this>; resetBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    restore(...args: CommandArgs): Reply<unknown, K, this>; restoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    'restore-asking'(...args: CommandArgs): Reply<unknown, K, this>; 'restore-askingBuffer'(...args: CommandArgs): Reply<unknown, K, this>
-    role(...args: CommandArgs): Reply<unknown, K, this>; roleBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    replconf(...args: CommandArgs): Reply<unknown, K, this>
+    replconfBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    replicaof(...args: CommandArgs): Reply<unknown, K, this>
+    replicaofBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    reset(...args: CommandArgs): Reply<unknown, K, this>
+    resetBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    restore(...args: CommandArgs): Reply<unknown, K, this>
+    restoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    'restore-asking'(...args: CommandArgs): Reply<unknown, K, this>
+    'restore-askingBuffer'(...args: CommandArgs): Reply<unknown, K, this>
+    role(...args: CommandArgs): Reply<unknown, K, this>
+    roleBuffer(...args: CommandArgs): Reply<unknown, K, this>
     rpushBuffer(...args: CommandArgs): Reply<unknown, K, this>
     rpushxBuffer(...args: CommandArgs): Reply<unknown, K, this>
     saddBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    save(...args: CommandArgs): Reply<unknown, K, this>; saveBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    save(...args: CommandArgs): Reply<unknown, K, this>
+    saveBuffer(...args: CommandArgs): Reply<unknown, K, this>
     scardBuffer(...args: CommandArgs): Reply<unknown, K, this>
     scriptBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sdiffcard(...args: CommandArgs): Reply<unknown, K, this>; sdiffcardBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sdiffcard(...args: CommandArgs): Reply<unknown, K, this>
+    sdiffcardBuffer(...args: CommandArgs): Reply<unknown, K, this>
     sdiffstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    select(...args: CommandArgs): Reply<unknown, K, this>; selectBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    setbit(...args: CommandArgs): Reply<unknown, K, this>; setbitBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    select(...args: CommandArgs): Reply<unknown, K, this>
+    selectBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    setbit(...args: CommandArgs): Reply<unknown, K, this>
+    setbitBuffer(...args: CommandArgs): Reply<unknown, K, this>
     setexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     setnxBuffer(...args: CommandArgs): Reply<unknown, K, this>
     setrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    shutdown(...args: CommandArgs): Reply<unknown, K, this>; shutdownBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sintercard(...args: CommandArgs): Reply<unknown, K, this>; sintercardBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    shutdown(...args: CommandArgs): Reply<unknown, K, this>
+    shutdownBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sintercard(...args: CommandArgs): Reply<unknown, K, this>
+    sintercardBuffer(...args: CommandArgs): Reply<unknown, K, this>
     sinterstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
     sismemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    slaveof(...args: CommandArgs): Reply<unknown, K, this>; slaveofBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    slowlog(...args: CommandArgs): Reply<unknown, K, this>; slowlogBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    slaveof(...args: CommandArgs): Reply<unknown, K, this>
+    slaveofBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    slowlog(...args: CommandArgs): Reply<unknown, K, this>
+    slowlogBuffer(...args: CommandArgs): Reply<unknown, K, this>
     smismemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
     smoveBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sort(...args: CommandArgs): Reply<unknown, K, this>; sortBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sort_ro(...args: CommandArgs): Reply<unknown, K, this>; sort_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    spublish(...args: CommandArgs): Reply<unknown, K, this>; spublishBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sort(...args: CommandArgs): Reply<unknown, K, this>
+    sortBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sort_ro(...args: CommandArgs): Reply<unknown, K, this>
+    sort_roBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    spublish(...args: CommandArgs): Reply<unknown, K, this>
+    spublishBuffer(...args: CommandArgs): Reply<unknown, K, this>
     sremBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    ssubscribe(...args: CommandArgs): Reply<unknown, K, this>; ssubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    ssubscribe(...args: CommandArgs): Reply<unknown, K, this>
+    ssubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
     strlenBuffer(...args: CommandArgs): Reply<unknown, K, this>
     subscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    substr(...args: CommandArgs): Reply<unknown, K, this>; substrBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sunioncard(...args: CommandArgs): Reply<unknown, K, this>; sunioncardBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    substr(...args: CommandArgs): Reply<unknown, K, this>
+    substrBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sunioncard(...args: CommandArgs): Reply<unknown, K, this>
+    sunioncardBuffer(...args: CommandArgs): Reply<unknown, K, this>
     sunionstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sunsubscribe(...args: CommandArgs): Reply<unknown, K, this>; sunsubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    swapdb(...args: CommandArgs): Reply<unknown, K, this>; swapdbBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    sync(...args: CommandArgs): Reply<unknown, K, this>; syncBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    time(...args: CommandArgs): Reply<unknown, K, this>; timeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sunsubscribe(...args: CommandArgs): Reply<unknown, K, this>
+    sunsubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    swapdb(...args: CommandArgs): Reply<unknown, K, this>
+    swapdbBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    sync(...args: CommandArgs): Reply<unknown, K, this>
+    syncBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    time(...args: CommandArgs): Reply<unknown, K, this>
+    timeBuffer(...args: CommandArgs): Reply<unknown, K, this>
     touchBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    trimslots(...args: CommandArgs): Reply<unknown, K, this>; trimslotsBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    trimslots(...args: CommandArgs): Reply<unknown, K, this>
+    trimslotsBuffer(...args: CommandArgs): Reply<unknown, K, this>
     ttlBuffer(...args: CommandArgs): Reply<unknown, K, this>
     typeBuffer(...args: CommandArgs): Reply<unknown, K, this>
     unlinkBuffer(...args: CommandArgs): Reply<unknown, K, this>
     unsubscribeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    unwatch(...args: CommandArgs): Reply<unknown, K, this>; unwatchBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vadd(...args: CommandArgs): Reply<unknown, K, this>; vaddBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vcard(...args: CommandArgs): Reply<unknown, K, this>; vcardBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vdim(...args: CommandArgs): Reply<unknown, K, this>; vdimBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vemb(...args: CommandArgs): Reply<unknown, K, this>; vembBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vgetattr(...args: CommandArgs): Reply<unknown, K, this>; vgetattrBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vinfo(...args: CommandArgs): Reply<unknown, K, this>; vinfoBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vismember(...args: CommandArgs): Reply<unknown, K, this>; vismemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vlinks(...args: CommandArgs): Reply<unknown, K, this>; vlinksBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vrandmember(...args: CommandArgs): Reply<unknown, K, this>; vrandmemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vrange(...args: CommandArgs): Reply<unknown, K, this>; vrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vrem(...args: CommandArgs): Reply<unknown, K, this>; vremBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vsetattr(...args: CommandArgs): Reply<unknown, K, this>; vsetattrBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    vsim(...args: CommandArgs): Reply<unknown, K, this>; vsimBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    wait(...args: CommandArgs): Reply<unknown, K, this>; waitBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    waitaof(...args: CommandArgs): Reply<unknown, K, this>; waitaofBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    watch(...args: CommandArgs): Reply<unknown, K, this>; watchBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    unwatch(...args: CommandArgs): Reply<unknown, K, this>
+    unwatchBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vadd(...args: CommandArgs): Reply<unknown, K, this>
+    vaddBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vcard(...args: CommandArgs): Reply<unknown, K, this>
+    vcardBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vdim(...args: CommandArgs): Reply<unknown, K, this>
+    vdimBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vemb(...args: CommandArgs): Reply<unknown, K, this>
+    vembBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vgetattr(...args: CommandArgs): Reply<unknown, K, this>
+    vgetattrBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vinfo(...args: CommandArgs): Reply<unknown, K, this>
+    vinfoBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vismember(...args: CommandArgs): Reply<unknown, K, this>
+    vismemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vlinks(...args: CommandArgs): Reply<unknown, K, this>
+    vlinksBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vrandmember(...args: CommandArgs): Reply<unknown, K, this>
+    vrandmemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vrange(...args: CommandArgs): Reply<unknown, K, this>
+    vrangeBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vrem(...args: CommandArgs): Reply<unknown, K, this>
+    vremBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vsetattr(...args: CommandArgs): Reply<unknown, K, this>
+    vsetattrBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    vsim(...args: CommandArgs): Reply<unknown, K, this>
+    vsimBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    wait(...args: CommandArgs): Reply<unknown, K, this>
+    waitBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    waitaof(...args: CommandArgs): Reply<unknown, K, this>
+    waitaofBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    watch(...args: CommandArgs): Reply<unknown, K, this>
+    watchBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xackBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    xackdel(...args: CommandArgs): Reply<unknown, K, this>; xackdelBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    xackdel(...args: CommandArgs): Reply<unknown, K, this>
+    xackdelBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xautoclaimBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    xcfgset(...args: CommandArgs): Reply<unknown, K, this>; xcfgsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    xcfgset(...args: CommandArgs): Reply<unknown, K, this>
+    xcfgsetBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xclaimBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xdelBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    xdelex(...args: CommandArgs): Reply<unknown, K, this>; xdelexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    xdelex(...args: CommandArgs): Reply<unknown, K, this>
+    xdelexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xgroupBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    xidmprecord(...args: CommandArgs): Reply<unknown, K, this>; xidmprecordBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    xidmprecord(...args: CommandArgs): Reply<unknown, K, this>
+    xidmprecordBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xinfoBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xlenBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    xnack(...args: CommandArgs): Reply<unknown, K, this>; xnackBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    xnack(...args: CommandArgs): Reply<unknown, K, this>
+    xnackBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xpendingBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    xsetid(...args: CommandArgs): Reply<unknown, K, this>; xsetidBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    xsetid(...args: CommandArgs): Reply<unknown, K, this>
+    xsetidBuffer(...args: CommandArgs): Reply<unknown, K, this>
     xtrimBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zcardBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zdiff(...args: CommandArgs): Reply<unknown, K, this>; zdiffBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zdiffstore(...args: CommandArgs): Reply<unknown, K, this>; zdiffstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zinter(...args: CommandArgs): Reply<unknown, K, this>; zinterBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zintercard(...args: CommandArgs): Reply<unknown, K, this>; zintercardBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zinterstore(...args: CommandArgs): Reply<unknown, K, this>; zinterstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zlexcount(...args: CommandArgs): Reply<unknown, K, this>; zlexcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zmpop(...args: CommandArgs): Reply<unknown, K, this>; zmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zdiff(...args: CommandArgs): Reply<unknown, K, this>
+    zdiffBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zdiffstore(...args: CommandArgs): Reply<unknown, K, this>
+    zdiffstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zinter(...args: CommandArgs): Reply<unknown, K, this>
+    zinterBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zintercard(...args: CommandArgs): Reply<unknown, K, this>
+    zintercardBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zinterstore(...args: CommandArgs): Reply<unknown, K, this>
+    zinterstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zlexcount(...args: CommandArgs): Reply<unknown, K, this>
+    zlexcountBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zmpop(...args: CommandArgs): Reply<unknown, K, this>
+    zmpopBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zmscoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zrandmember(...args: CommandArgs): Reply<unknown, K, this>; zrandmemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zrangebylex(...args: CommandArgs): Reply<unknown, K, this>; zrangebylexBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zrangestore(...args: CommandArgs): Reply<unknown, K, this>; zrangestoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zrandmember(...args: CommandArgs): Reply<unknown, K, this>
+    zrandmemberBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zrangebylex(...args: CommandArgs): Reply<unknown, K, this>
+    zrangebylexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zrangestore(...args: CommandArgs): Reply<unknown, K, this>
+    zrangestoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zrankBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zremBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zremrangebylex(...args: CommandArgs): Reply<unknown, K, this>; zremrangebylexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zremrangebylex(...args: CommandArgs): Reply<unknown, K, this>
+    zremrangebylexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zremrangebyrankBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zremrangebyscoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zrevrangebylex(...args: CommandArgs): Reply<unknown, K, this>; zrevrangebylexBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zrevrangebylex(...args: CommandArgs): Reply<unknown, K, this>
+    zrevrangebylexBuffer(...args: CommandArgs): Reply<unknown, K, this>
     zrevrankBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zunion(...args: CommandArgs): Reply<unknown, K, this>; zunionBuffer(...args: CommandArgs): Reply<unknown, K, this>
-    zunionstore(...args: CommandArgs): Reply<unknown, K, this>; zunionstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zunion(...args: CommandArgs): Reply<unknown, K, this>
+    zunionBuffer(...args: CommandArgs): Reply<unknown, K, this>
+    zunionstore(...args: CommandArgs): Reply<unknown, K, this>
+    zunionstoreBuffer(...args: CommandArgs): Reply<unknown, K, this>
   }
 
   /** XPENDING's summary form. */
-  type XPendingSummary = [count: number, smallestId: string | null, greatestId: string | null, consumers: [name: string, count: string][] | null]
+  type XPendingSummary = [
+    count: number,
+    smallestId: string | null,
+    greatestId: string | null,
+    consumers: [name: string, count: string][] | null,
+  ]
   /** One entry of XPENDING's extended form. */
   type XPendingEntry = [id: string, consumer: string, idleMilliseconds: number, deliveries: number]
 
@@ -1037,13 +1770,19 @@ declare class Redis extends EventEmitter {
   /** Any command by name: `call('GET', 'k')`, `call('GET', ['k'])` or `call(['GET', 'k'])`. */
   call(command: string, callback?: Redis.Callback<unknown>): Promise<unknown>
   call(command: string, args: readonly Redis.RedisValue[], callback?: Redis.Callback<unknown>): Promise<unknown>
-  call(commandAndArgs: readonly [command: string, ...args: Redis.RedisValue[]], callback?: Redis.Callback<unknown>): Promise<unknown>
+  call(
+    commandAndArgs: readonly [command: string, ...args: Redis.RedisValue[]],
+    callback?: Redis.Callback<unknown>,
+  ): Promise<unknown>
   call(...args: [command: string, ...args: Redis.RedisArg[], callback: Redis.Callback<unknown>]): Promise<unknown>
   call(...args: [command: string, ...args: Redis.RedisArg[]]): Promise<unknown>
   /** call() with bulk replies as Buffers. */
   callBuffer(command: string, callback?: Redis.Callback<unknown>): Promise<unknown>
   callBuffer(command: string, args: readonly Redis.RedisValue[], callback?: Redis.Callback<unknown>): Promise<unknown>
-  callBuffer(commandAndArgs: readonly [command: string, ...args: Redis.RedisValue[]], callback?: Redis.Callback<unknown>): Promise<unknown>
+  callBuffer(
+    commandAndArgs: readonly [command: string, ...args: Redis.RedisValue[]],
+    callback?: Redis.Callback<unknown>,
+  ): Promise<unknown>
   callBuffer(...args: [command: string, ...args: Redis.RedisArg[], callback: Redis.Callback<unknown>]): Promise<unknown>
   callBuffer(...args: [command: string, ...args: Redis.RedisArg[]]): Promise<unknown>
   /** @deprecated use call() */

@@ -1,4 +1,4 @@
-'use strict';
+'use strict'
 
 // One dev stack (private redis-server + gateway) serves the whole run; see __test__/setup/.
 module.exports = {
@@ -7,4 +7,4 @@ module.exports = {
   testTimeout: 30000,
   globalSetup: '<rootDir>/__test__/setup/global-setup.js',
   globalTeardown: '<rootDir>/__test__/setup/global-teardown.js',
-};
+}

@@ -1,76 +1,76 @@
-'use strict';
+'use strict'
 
 // The dev stack itself, on a second stack of its own so the global one is never disturbed.
 
-const fs = require('node:fs');
-const { startDevStack } = require('../lib/dev-stack');
-const { env, rawRequest } = require('./helpers');
+const fs = require('node:fs')
+const { startDevStack } = require('../lib/dev-stack')
+const { env, rawRequest } = require('./helpers')
 
-const ping = (stack) => rawRequest({ url: stack.url, token: stack.token, body: ['PING'] });
+const ping = (stack) => rawRequest({ url: stack.url, token: stack.token, body: ['PING'] })
 
 function expectGone(pid) {
-  expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }))
 }
 
 describe('startDevStack', () => {
-  let stack;
-  const pidsSeen = [];
-  const remember = () => pidsSeen.push(stack.pids.redis, stack.pids.gateway);
+  let stack
+  const pidsSeen = []
+  const remember = () => pidsSeen.push(stack.pids.redis, stack.pids.gateway)
 
   beforeAll(async () => {
-    stack = await startDevStack();
-    remember();
-  });
-  afterAll(() => stack && stack.stop());
+    stack = await startDevStack()
+    remember()
+  })
+  afterAll(() => stack && stack.stop())
 
   test('runs its own redis-server and gateway, apart from the global stack', () => {
-    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(stack.url).not.toBe(env().url);
-    expect(stack.redisUrl).not.toBe(env().redisUrl);
-    expect(stack.env).toEqual({ UPSTASH_REDIS_REST_URL: stack.url, UPSTASH_REDIS_REST_TOKEN: stack.token });
-  });
+    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(stack.url).not.toBe(env().url)
+    expect(stack.redisUrl).not.toBe(env().redisUrl)
+    expect(stack.env).toEqual({ UPSTASH_REDIS_REST_URL: stack.url, UPSTASH_REDIS_REST_TOKEN: stack.token })
+  })
 
   test('the gateway answers PING', async () => {
-    const res = await ping(stack);
-    expect(res.status).toBe(200);
-    expect(res.json).toEqual({ result: 'PONG' });
-  });
+    const res = await ping(stack)
+    expect(res.status).toBe(200)
+    expect(res.json).toEqual({ result: 'PONG' })
+  })
 
   test('restartGateway() replaces the process and keeps the same URL working', async () => {
-    const { url } = stack;
-    const oldPid = stack.pids.gateway;
-    await stack.restartGateway();
-    remember();
-    expect(stack.url).toBe(url);
-    expect(stack.pids.gateway).not.toBe(oldPid);
-    expectGone(oldPid);
-    expect((await ping(stack)).json).toEqual({ result: 'PONG' });
-  });
+    const { url } = stack
+    const oldPid = stack.pids.gateway
+    await stack.restartGateway()
+    remember()
+    expect(stack.url).toBe(url)
+    expect(stack.pids.gateway).not.toBe(oldPid)
+    expectGone(oldPid)
+    expect((await ping(stack)).json).toEqual({ result: 'PONG' })
+  })
 
   test('stopRedis() then startRedis() brings redis back on the same port', async () => {
-    const { redisUrl } = stack;
-    await stack.stopRedis();
-    await stack.startRedis();
-    remember();
-    expect(stack.redisUrl).toBe(redisUrl);
-    expect((await ping(stack)).json).toEqual({ result: 'PONG' });
-  });
+    const { redisUrl } = stack
+    await stack.stopRedis()
+    await stack.startRedis()
+    remember()
+    expect(stack.redisUrl).toBe(redisUrl)
+    expect((await ping(stack)).json).toEqual({ result: 'PONG' })
+  })
 
   test('stop() ends every process it started, removes its temp dir, and is idempotent', async () => {
-    await stack.stop();
-    pidsSeen.forEach(expectGone);
-    expect(fs.existsSync(stack.dir)).toBe(false);
-    await expect(stack.stop()).resolves.toBeUndefined();
-    await expect(stack.startGateway()).rejects.toThrow('stopped');
-  });
-});
+    await stack.stop()
+    pidsSeen.forEach(expectGone)
+    expect(fs.existsSync(stack.dir)).toBe(false)
+    await expect(stack.stop()).resolves.toBeUndefined()
+    await expect(stack.startGateway()).rejects.toThrow('stopped')
+  })
+})
 
 test('a missing redis-server is reported with an install hint', async () => {
-  const { PATH } = process.env;
-  process.env.PATH = '';
+  const { PATH } = process.env
+  process.env.PATH = ''
   try {
-    await expect(startDevStack()).rejects.toThrow(/apt-get install redis-server.*brew install redis/);
+    await expect(startDevStack()).rejects.toThrow(/apt-get install redis-server.*brew install redis/)
   } finally {
-    process.env.PATH = PATH;
+    process.env.PATH = PATH
   }
-});
+})

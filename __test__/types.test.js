@@ -1,50 +1,50 @@
-'use strict';
+'use strict'
 
 // The public typings (index.d.ts, lib/gateway.d.ts, lib/dev-stack.d.ts) and the ESM entry (index.mjs).
 // Type tests live in __test__/types and are compiled with the project's tsc; they import the package
 // by its own name, so they see exactly what a consumer sees through package.json "exports".
 
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
 
-const root = path.resolve(__dirname, '..');
-const typesDir = path.join(__dirname, 'types');
-const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+const root = path.resolve(__dirname, '..')
+const typesDir = path.join(__dirname, 'types')
+const tsc = path.join(root, 'node_modules', '.bin', 'tsc')
 
 function runTsc(project) {
-  const result = spawnSync(tsc, ['-p', project, '--pretty', 'false'], { cwd: root, encoding: 'utf8', timeout: 120000 });
-  if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+  const result = spawnSync(tsc, ['-p', project, '--pretty', 'false'], { cwd: root, encoding: 'utf8', timeout: 120000 })
+  if (result.error) throw result.error
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() }
 }
 
 function expectCompiles(project) {
-  const { status, output } = runTsc(project);
-  if (status !== 0) throw new Error(`tsc -p ${project} exited with ${status}:\n${output}`);
-  expect(status).toBe(0);
+  const { status, output } = runTsc(project)
+  if (status !== 0) throw new Error(`tsc -p ${project} exited with ${status}:\n${output}`)
+  expect(status).toBe(0)
 }
 
 // A throwaway project next to the type tests: self-reference only resolves inside the package.
 function withScratchProject(files, fn) {
-  const dir = fs.mkdtempSync(path.join(typesDir, '.scratch-'));
+  const dir = fs.mkdtempSync(path.join(typesDir, '.scratch-'))
   try {
-    const tsconfig = { extends: '../tsconfig.json', files: Object.keys(files) };
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-    return fn(path.relative(root, dir));
+    const tsconfig = { extends: '../tsconfig.json', files: Object.keys(files) }
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig))
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text)
+    return fn(path.relative(root, dir))
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
 describe('typings', () => {
   test('the type tests compile under module nodenext (CommonJS, ESM and interop files)', () => {
-    expectCompiles('__test__/types');
-  });
+    expectCompiles('__test__/types')
+  })
 
   test('the CommonJS-style type tests compile under module commonjs', () => {
-    expectCompiles('__test__/types/tsconfig.commonjs.json');
-  });
+    expectCompiles('__test__/types/tsconfig.commonjs.json')
+  })
 
   test('misuse fails to compile, at the lines that misuse the API', () => {
     const wrong = [
@@ -57,17 +57,17 @@ describe('typings', () => {
       "  return new Redis({ url: 'https://x', token: 't', bogus: 1 })", // line 7: unknown option
       '}',
       '',
-    ].join('\n');
+    ].join('\n')
     withScratchProject({ 'wrong.ts': wrong }, (project) => {
-      const { status, output } = runTsc(project);
-      expect(status).not.toBe(0);
-      const lines = [...output.matchAll(/wrong\.ts\((\d+),\d+\): error TS\d+/g)].map((m) => Number(m[1]));
-      expect([...new Set(lines)]).toEqual([3, 4, 5, 6, 7]);
-    });
-  });
+      const { status, output } = runTsc(project)
+      expect(status).not.toBe(0)
+      const lines = [...output.matchAll(/wrong\.ts\((\d+),\d+\): error TS\d+/g)].map((m) => Number(m[1]))
+      expect([...new Set(lines)]).toEqual([3, 4, 5, 6, 7])
+    })
+  })
 
   test('every command method the runtime defines is typed', () => {
-    const Redis = require('..');
+    const Redis = require('..')
     const methods = (proto, excluded) =>
       Object.getOwnPropertyNames(proto).filter(
         (name) =>
@@ -75,14 +75,14 @@ describe('typings', () => {
           !name.startsWith('_') &&
           typeof Object.getOwnPropertyDescriptor(proto, name).value === 'function' &&
           !excluded.includes(name),
-      );
+      )
     // Left out on purpose: EXEC/MULTI/QUIT as plain commands are refused over REST, and the client's
     // own multi()/quit() and the pipeline's exec() are typed by hand.
-    const client = methods(Redis.prototype, ['exec', 'execBuffer', 'multiBuffer', 'quitBuffer']);
-    const pipeline = methods(Redis.Pipeline.prototype, ['multi', 'multiBuffer', 'quit', 'quitBuffer']);
-    expect(client.length).toBeGreaterThan(500);
-    expect(pipeline.length).toBeGreaterThan(500);
-    const list = (object, names) => names.map((name) => `  ${object}[${JSON.stringify(name)}],`).join('\n');
+    const client = methods(Redis.prototype, ['exec', 'execBuffer', 'multiBuffer', 'quitBuffer'])
+    const pipeline = methods(Redis.Pipeline.prototype, ['multi', 'multiBuffer', 'quit', 'quitBuffer'])
+    expect(client.length).toBeGreaterThan(500)
+    expect(pipeline.length).toBeGreaterThan(500)
+    const list = (object, names) => names.map((name) => `  ${object}[${JSON.stringify(name)}],`).join('\n')
     const source = [
       "import Redis = require('@fragment/redis-native')",
       'declare const redis: Redis',
@@ -91,14 +91,14 @@ describe('typings', () => {
       `export const clientMethods: AnyFunction[] = [\n${list('redis', client)}\n]`,
       `export const pipelineMethods: AnyFunction[] = [\n${list('pipeline', pipeline)}\n]`,
       '',
-    ].join('\n');
+    ].join('\n')
     withScratchProject({ 'methods.ts': source }, (project) => {
-      const { status, output } = runTsc(project);
-      if (status !== 0) throw new Error(`methods missing from index.d.ts:\n${output}`);
-      expect(status).toBe(0);
-    });
-  });
-});
+      const { status, output } = runTsc(project)
+      if (status !== 0) throw new Error(`methods missing from index.d.ts:\n${output}`)
+      expect(status).toBe(0)
+    })
+  })
+})
 
 describe('ESM entry', () => {
   test('default and named exports match the CommonJS module', () => {
@@ -120,15 +120,15 @@ describe('ESM entry', () => {
       const devStack = await import('@fragment/redis-native/dev-stack');
       if (typeof devStack.startDevStack !== 'function') problems.push('dev-stack.startDevStack missing');
       console.log(JSON.stringify({ problems, names: Object.keys(esm).sort() }));
-    `;
+    `
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
       cwd: root,
       encoding: 'utf8',
       timeout: 30000,
-    });
-    if (result.status !== 0) throw new Error(`node exited with ${result.status}:\n${result.stdout}${result.stderr}`);
-    const { problems, names } = JSON.parse(result.stdout);
-    expect(problems).toEqual([]);
+    })
+    if (result.status !== 0) throw new Error(`node exited with ${result.status}:\n${result.stdout}${result.stderr}`)
+    const { problems, names } = JSON.parse(result.stdout)
+    expect(problems).toEqual([])
     expect(names).toEqual(
       expect.arrayContaining([
         'default',
@@ -141,6 +141,6 @@ describe('ESM entry', () => {
         'fromEnv',
         'createClient',
       ]),
-    );
-  });
-});
+    )
+  })
+})

@@ -49,18 +49,37 @@ async function main() {
     await redis.set('boundary:k', 'v'.repeat(100))
     await Promise.all(Array.from({ length: 2000 }, () => redis.get('boundary:k'))) // warm-up
     const results = [
-      await measure('burst of 1000 GETs', redis, async () => {
-        for (let b = 0; b < BURSTS; b++) await Promise.all(Array.from({ length: BURST }, () => redis.get('boundary:k')))
-      }, BURSTS * BURST),
-      await measure('serial GETs', redis, async () => {
-        for (let i = 0; i < SERIAL; i++) await redis.get('boundary:k')
-      }, SERIAL),
+      await measure(
+        'burst of 1000 GETs',
+        redis,
+        async () => {
+          for (let b = 0; b < BURSTS; b++)
+            await Promise.all(Array.from({ length: BURST }, () => redis.get('boundary:k')))
+        },
+        BURSTS * BURST,
+      ),
+      await measure(
+        'serial GETs',
+        redis,
+        async () => {
+          for (let i = 0; i < SERIAL; i++) await redis.get('boundary:k')
+        },
+        SERIAL,
+      ),
     ]
-    console.log('\nJS ↔ Rust boundary cost (JS-thread time = event-loop active time; wall includes the gateway round trip)')
+    console.log(
+      '\nJS ↔ Rust boundary cost (JS-thread time = event-loop active time; wall includes the gateway round trip)',
+    )
     console.log(
       table(
         ['workload', 'JS µs/cmd', 'wall µs/cmd', 'submits/1000 cmds', 'wake-ups/1000 cmds'],
-        results.map((r) => [r.name, r.jsMicrosPerCommand.toFixed(2), r.wallMicrosPerCommand.toFixed(1), r.submitsPer1000.toFixed(1), r.wakeupsPer1000.toFixed(1)]),
+        results.map((r) => [
+          r.name,
+          r.jsMicrosPerCommand.toFixed(2),
+          r.wallMicrosPerCommand.toFixed(1),
+          r.submitsPer1000.toFixed(1),
+          r.wakeupsPer1000.toFixed(1),
+        ]),
       ),
     )
     console.log(JSON.stringify({ benchmark: 'boundary', results }))

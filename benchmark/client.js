@@ -83,7 +83,9 @@ async function main() {
 
 function report(results) {
   const [ours, , upstash, ioredis] = results
-  console.log(`\nClient benchmark: ${BURST} concurrent commands (80% GET / 20% SET, 100-byte values) for ${BURST_SECONDS}s; ${SERIAL} serial GETs`)
+  console.log(
+    `\nClient benchmark: ${BURST} concurrent commands (80% GET / 20% SET, 100-byte values) for ${BURST_SECONDS}s; ${SERIAL} serial GETs`,
+  )
   console.log(
     table(
       ['client', 'burst ops/s', 'serial p50 µs', 'serial p99 µs'],

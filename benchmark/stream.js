@@ -268,7 +268,17 @@ function report(results) {
   )
   console.log(
     table(
-      ['scenario', 'consumers', 'awaited chunks/s', 'streamed chunks/s', 'appends/s', 'p50 ms', 'p99 ms', 'max ms', 'flat-out p99 ms'],
+      [
+        'scenario',
+        'consumers',
+        'awaited chunks/s',
+        'streamed chunks/s',
+        'appends/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'flat-out p99 ms',
+      ],
       results.map((r) => [
         r.scenario,
         r.consumers,
@@ -301,15 +311,25 @@ function report(results) {
         `(goal ≥ ${GOAL_THROUGHPUT_RATIO}) — ${mark(ratio >= GOAL_THROUGHPUT_RATIO)}; each append awaited: ${awaited.toFixed(2)}×`,
     )
   }
-  console.log(`p99 latency, 1 consumer: ${ours(1).p99.toFixed(2)} ms (goal ≤ ${GOAL_P99_MS} ms) — ${mark(ours(1).p99 <= GOAL_P99_MS)}`)
-  console.log(`p99 latency vs ioredis pub/sub: ${ratios.p99VsIoredis1.toFixed(1)}× (1 consumer), ${ratios.p99VsIoredis20.toFixed(1)}× (20 consumers)`)
+  console.log(
+    `p99 latency, 1 consumer: ${ours(1).p99.toFixed(2)} ms (goal ≤ ${GOAL_P99_MS} ms) — ${mark(ours(1).p99 <= GOAL_P99_MS)}`,
+  )
+  console.log(
+    `p99 latency vs ioredis pub/sub: ${ratios.p99VsIoredis1.toFixed(1)}× (1 consumer), ${ratios.p99VsIoredis20.toFixed(1)}× (20 consumers)`,
+  )
   const goals = {
     p99Ms: GOAL_P99_MS,
     throughputRatio: GOAL_THROUGHPUT_RATIO,
     p99Met: ours(1).p99 <= GOAL_P99_MS,
     throughputMet: CONSUMERS.every((n) => ratios[`throughputVsIoredis${n}`] >= GOAL_THROUGHPUT_RATIO),
   }
-  const config = { chunks: CHUNKS, pacedChunks: PACED_CHUNKS, paceMs: PACE_MS, warmupChunks: WARMUP_CHUNKS, ioredisSubscriberConnections: 1 }
+  const config = {
+    chunks: CHUNKS,
+    pacedChunks: PACED_CHUNKS,
+    paceMs: PACE_MS,
+    warmupChunks: WARMUP_CHUNKS,
+    ioredisSubscriberConnections: 1,
+  }
   console.log(JSON.stringify({ benchmark: 'stream', config, results, ratios, goals }))
 }
 

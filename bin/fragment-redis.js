@@ -72,7 +72,9 @@ async function gateway(argv) {
         '!!! Anyone with the token can read and write this Redis. Use --host 127.0.0.1 unless you mean it.\n\n',
     )
   }
-  process.stdout.write(`fragment-redis gateway listening on ${handle.url} (redis ${options.redis.replace(/\/\/[^@]*@/, '//')})\n`)
+  process.stdout.write(
+    `fragment-redis gateway listening on ${handle.url} (redis ${options.redis.replace(/\/\/[^@]*@/, '//')})\n`,
+  )
   process.stdout.write(`Add to .env.local:\n${envLines(handle.url, token)}\n`)
 
   let stopping = false

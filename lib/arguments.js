@@ -105,7 +105,12 @@ function encodeCommand(name, args) {
     }
   }
   if (binaryAt === -1) return { json: JSON.stringify(parts) }
-  const path = '/' + parts.slice(0, -1).map((p) => encodeURIComponent(p)).join('/')
+  const path =
+    '/' +
+    parts
+      .slice(0, -1)
+      .map((p) => encodeURIComponent(p))
+      .join('/')
   return { path, body: parts[parts.length - 1] }
 }
 

@@ -12,7 +12,9 @@ const restricted = new Set(native.restrictedCommandNames())
 /** Why the REST API cannot run this command, or undefined. */
 function refusal(name, args) {
   if (!restricted.has(name)) return undefined
-  return native.commandRefusal([name, ...args.map((a) => (typeof a === 'string' ? a : a.toString('latin1')))]) ?? undefined
+  return (
+    native.commandRefusal([name, ...args.map((a) => (typeof a === 'string' ? a : a.toString('latin1')))]) ?? undefined
+  )
 }
 
 const readOnly = new Map()
@@ -48,7 +50,12 @@ const replyTransformers = Object.assign(Object.create(null), {
     const object = {}
     for (let i = 0; i < reply.length; i += 2) {
       // defineProperty, so a field named "__proto__" is stored as data (ioredis #1267).
-      Object.defineProperty(object, reply[i], { value: reply[i + 1], enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(object, reply[i], {
+        value: reply[i + 1],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     }
     return object
   },

@@ -78,7 +78,10 @@ class Dispatcher {
    * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
    *   onTransportError?: (e: Error) => void }} options the caps of one /pipeline request
    */
-  constructor(createNative, { onEvents, commandTimeout, maxBatchCommands = Infinity, maxBatchBytes = Infinity, onTransportError }) {
+  constructor(
+    createNative,
+    { onEvents, commandTimeout, maxBatchCommands = Infinity, maxBatchBytes = Infinity, onTransportError },
+  ) {
     this.native = createNative(() => this.collect())
     this.onEvents = onEvents
     this.commandTimeout = commandTimeout

@@ -42,27 +42,30 @@ function resolveOptions(args, env = process.env) {
   const url = (typeof merged.url === 'string' && merged.url.trim()) || fromEnv(env, URL_VARS)
   const token = (typeof merged.token === 'string' && merged.token.trim()) || fromEnv(env, TOKEN_VARS)
   if (!url) {
-    throw new Error(`Missing Upstash REST URL: pass { url } or set ${URL_VARS.join(' or ')} (for a local gateway run \`fragment-redis gateway\`)`)
+    throw new Error(
+      `Missing Upstash REST URL: pass { url } or set ${URL_VARS.join(' or ')} (for a local gateway run \`fragment-redis gateway\`)`,
+    )
   }
   if (!token) {
     throw new Error(`Missing Upstash REST token: pass { token } or set ${TOKEN_VARS.join(' or ')}`)
   }
   checkUrl(url)
-  if (merged.keyPrefix != null && typeof merged.keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string')
+  if (merged.keyPrefix != null && typeof merged.keyPrefix !== 'string')
+    throw new TypeError('keyPrefix must be a string')
   return { ...merged, url: url.replace(/\/+$/, ''), token }
 }
 
 /** Refuses what cannot be an Upstash endpoint, at construction rather than on every command. */
 function checkUrl(url) {
-  const invalid = (why) =>
-    new Error(`Invalid Upstash REST URL ${JSON.stringify(url.slice(0, 80))}: ${why}`)
+  const invalid = (why) => new Error(`Invalid Upstash REST URL ${JSON.stringify(url.slice(0, 80))}: ${why}`)
   let parsed
   try {
     parsed = new URL(url)
   } catch {
     throw invalid('it is not a URL (expected https://<host>, or http://127.0.0.1:<port> for a local gateway)')
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalid('it must start with https:// (or http:// for a local gateway)')
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw invalid('it must start with https:// (or http:// for a local gateway)')
   if (!parsed.hostname) throw invalid('the host is missing')
   if (/\s/.test(url)) throw invalid('it contains white space')
   if (parsed.search || parsed.hash) throw invalid('it must not carry a query or fragment')
@@ -98,7 +101,11 @@ function retries(o) {
   const first = o.retryStrategy(1)
   if (typeof first !== 'number') return { maxRetries: 0 }
   const cap = o.retryStrategy(20)
-  return { maxRetries, retryBaseMs: Math.max(0, first | 0), retryCapMs: Math.max(first, typeof cap === 'number' ? cap : first) | 0 }
+  return {
+    maxRetries,
+    retryBaseMs: Math.max(0, first | 0),
+    retryCapMs: Math.max(first, typeof cap === 'number' ? cap : first) | 0,
+  }
 }
 
 module.exports = { resolveOptions, nativeOptions, DEFAULTS }

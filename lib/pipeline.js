@@ -80,7 +80,12 @@ class Pipeline {
 
   exec(callback) {
     if (this.executed) {
-      return withCallback(Promise.reject(new Error('Pipeline cannot be used to send any commands when the `exec()` has been called on it.')), callback)
+      return withCallback(
+        Promise.reject(
+          new Error('Pipeline cannot be used to send any commands when the `exec()` has been called on it.'),
+        ),
+        callback,
+      )
     }
     this.executed = true
     const result = this.isMulti ? this._execMulti() : this._execPipeline()
@@ -112,11 +117,15 @@ class Pipeline {
     }
     const json = '[' + this.queued.map((q) => q.entry.request.json).join(',') + ']'
     const anyBuffer = this.queued.some((q) => q.asBuffer)
-    const entry = new Entry('multi', { json, count: this.queued.length }, {
-      asBuffer: anyBuffer,
-      transform: (results) => results.map((value, i) => this._slot(value, i, anyBuffer)),
-      command: { name: 'exec', args: [] },
-    })
+    const entry = new Entry(
+      'multi',
+      { json, count: this.queued.length },
+      {
+        asBuffer: anyBuffer,
+        transform: (results) => results.map((value, i) => this._slot(value, i, anyBuffer)),
+        command: { name: 'exec', args: [] },
+      },
+    )
     for (const { callback } of this.queued) if (callback) process.nextTick(callback, null, 'QUEUED')
     return this.redis._send(entry)
   }

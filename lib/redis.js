@@ -126,9 +126,14 @@ class Redis extends EventEmitter {
       this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
       const names = args.flat().map((name) => (Buffer.isBuffer(name) ? name : Buffer.from(String(name))))
       if (operation === 'add' && names.length === 0) {
-        throw new ReplyError(`ERR wrong number of arguments for '${kind === 'channel' ? 'subscribe' : 'psubscribe'}' command`)
+        throw new ReplyError(
+          `ERR wrong number of arguments for '${kind === 'channel' ? 'subscribe' : 'psubscribe'}' command`,
+        )
       }
-      result = operation === 'add' ? this._subscriptions.add(kind, names) : Promise.resolve(this._subscriptions.remove(kind, names))
+      result =
+        operation === 'add'
+          ? this._subscriptions.add(kind, names)
+          : Promise.resolve(this._subscriptions.remove(kind, names))
     } catch (error) {
       result = Promise.reject(error)
     }
@@ -192,7 +197,8 @@ class Redis extends EventEmitter {
   _callBy(rawArgs, asBuffer) {
     const [args, callback] = splitCallback(rawArgs)
     const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
-    if (typeof name !== 'string') return withCallback(Promise.reject(new TypeError('call() needs a command name')), callback)
+    if (typeof name !== 'string')
+      return withCallback(Promise.reject(new TypeError('call() needs a command name')), callback)
     // The name stays as given, and so picks the reply transformer (ioredis: call('HGETALL') is not transformed).
     return withCallback(this._command(name, rest, asBuffer), callback)
   }
@@ -223,7 +229,9 @@ class Redis extends EventEmitter {
     const withKeys = script.numberOfKeys === undefined ? args : [script.numberOfKeys, ...args]
     const viaSha = this._command('evalsha', [script.sha, ...withKeys], asBuffer)
     const result = viaSha.catch((error) =>
-      /NOSCRIPT/i.test(error.message) ? this._command('eval', [script.lua, ...withKeys], asBuffer) : Promise.reject(error),
+      /NOSCRIPT/i.test(error.message)
+        ? this._command('eval', [script.lua, ...withKeys], asBuffer)
+        : Promise.reject(error),
     )
     return withCallback(result, callback)
   }

@@ -28,7 +28,10 @@ async function cachedQuery(redis) {
   const cache = new QueryCache(redis, { prefix: 'demo:cache:', ttlSeconds: 60 })
   await cache.invalidate('projects:u_1')
   const slowQuery = () => new Promise((resolve) => setTimeout(() => resolve([{ id: 1, name: 'Landing page' }]), 80))
-  await step('first read: miss, runs the 80 ms query', async () => `hit: ${(await cache.fetch('projects:u_1', slowQuery)).hit}`)
+  await step(
+    'first read: miss, runs the 80 ms query',
+    async () => `hit: ${(await cache.fetch('projects:u_1', slowQuery)).hit}`,
+  )
   await step('second read: hit', async () => `hit: ${(await cache.fetch('projects:u_1', slowQuery)).hit}`)
 }
 
@@ -37,7 +40,10 @@ async function chatReply(redis, reader) {
   console.log('\nChat reply, streamed and resumed')
   const producerSide = new ChatStreams(redis, { prefix: 'demo:chat:' })
   const readerSide = new ChatStreams(reader, { prefix: 'demo:chat:' })
-  const tokens = 'Fragments turns a prompt into a running app: it writes the code, starts a sandbox and streams every step back to you.'.split(/(?= )/)
+  const tokens =
+    'Fragments turns a prompt into a running app: it writes the code, starts a sandbox and streams every step back to you.'.split(
+      /(?= )/,
+    )
   const id = `reply-${Date.now()}`
   const writer = await producerSide.create(id)
   const collect = async (options) => {
@@ -61,7 +67,10 @@ async function chatReply(redis, reader) {
     return `${tokens.length} appends`
   })
   const [first, second] = await Promise.all([live, resumed])
-  await step('live reader got the whole reply', async () => `${first.text === tokens.join('')} (${first.text.length} chars)`)
+  await step(
+    'live reader got the whole reply',
+    async () => `${first.text === tokens.join('')} (${first.text.length} chars)`,
+  )
   await step('reader that joined mid-reply got it all', async () => `${second.text === tokens.join('')}`)
   await step('resume after the last seen id', async () => {
     const { text } = await collect({ after: first.last })

@@ -31,7 +31,8 @@ function has(command) {
 
 /** The napi platform name of this machine, e.g. linux-x64-gnu. */
 function hostPlatform() {
-  if (process.platform !== 'linux') return `${process.platform}-${process.arch}${process.platform === 'win32' ? '-msvc' : ''}`
+  if (process.platform !== 'linux')
+    return `${process.platform}-${process.arch}${process.platform === 'win32' ? '-msvc' : ''}`
   const musl = !process.report.getReport().header.glibcVersionRuntime
   return `linux-${process.arch}-${musl ? 'musl' : 'gnu'}`
 }
@@ -39,11 +40,21 @@ function hostPlatform() {
 /** Builds the addon for linux-x64-gnu against glibc 2.17 with cargo-zigbuild. */
 function buildLinuxGnu(destination) {
   if (!has('cargo-zigbuild') && spawnSync('cargo', ['zigbuild', '--version'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error('cargo-zigbuild is needed for a portable Linux binary: pip install ziglang && cargo install cargo-zigbuild')
+    throw new Error(
+      'cargo-zigbuild is needed for a portable Linux binary: pip install ziglang && cargo install cargo-zigbuild',
+    )
   }
   const triple = 'x86_64-unknown-linux-gnu'
   log(`building ${triple} against glibc ${GLIBC_FLOOR} (cargo zigbuild)`)
-  run('cargo', ['zigbuild', '--release', '--lib', '-p', 'fragment-redis-native', '--target', `${triple}.${GLIBC_FLOOR}`])
+  run('cargo', [
+    'zigbuild',
+    '--release',
+    '--lib',
+    '-p',
+    'fragment-redis-native',
+    '--target',
+    `${triple}.${GLIBC_FLOOR}`,
+  ])
   fs.copyFileSync(path.join(ROOT, 'target', triple, 'release', 'libfragment_redis_native.so'), destination)
 }
 
@@ -55,7 +66,10 @@ function glibcNeeded(file) {
 }
 
 function pack(directory) {
-  const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', ARTIFACTS], { cwd: directory, encoding: 'utf8' })
+  const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', ARTIFACTS], {
+    cwd: directory,
+    encoding: 'utf8',
+  })
   return path.join(ARTIFACTS, output.trim().split('\n').pop())
 }
 
@@ -77,7 +91,8 @@ function main() {
   fs.rmSync(ARTIFACTS, { recursive: true, force: true })
   fs.mkdirSync(ARTIFACTS)
   const tarballs = [pack(ROOT), pack(platformDir)]
-  for (const tarball of tarballs) log(`wrote ${path.relative(ROOT, tarball)} (${(fs.statSync(tarball).size / 1024).toFixed(0)} KB)`)
+  for (const tarball of tarballs)
+    log(`wrote ${path.relative(ROOT, tarball)} (${(fs.statSync(tarball).size / 1024).toFixed(0)} KB)`)
 }
 
 try {

@@ -1,106 +1,106 @@
-'use strict';
+'use strict'
 // How a client is built: exports, the argument forms, the environment fallbacks, and the errors
 // for a missing or malformed configuration — none of which may ever echo the token.
-const { env, uniqueKey } = require('../helpers');
-const { ROOT, Redis, clients } = require('./support/common');
+const { env, uniqueKey } = require('../helpers')
+const { ROOT, Redis, clients } = require('./support/common')
 
-const VARS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN'];
-const SECRET = 'sekr3t-T0KEN-that-must-never-leak';
+const VARS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']
+const SECRET = 'sekr3t-T0KEN-that-must-never-leak'
 
-const make = clients();
-const { url, token } = env();
+const make = clients()
+const { url, token } = env()
 
 // Every error this file provokes, checked at the end for the tokens in play.
-const provoked = [];
+const provoked = []
 function thrownBy(fn) {
-  let value;
+  let value
   try {
-    value = fn();
+    value = fn()
   } catch (error) {
-    provoked.push(error);
-    return error;
+    provoked.push(error)
+    return error
   }
-  throw new Error(`expected it to throw, but it returned ${value?.constructor?.name ?? value}`);
+  throw new Error(`expected it to throw, but it returned ${value?.constructor?.name ?? value}`)
 }
 async function rejectionOf(promise) {
   try {
-    await promise;
+    await promise
   } catch (error) {
-    provoked.push(error);
-    return error;
+    provoked.push(error)
+    return error
   }
-  throw new Error('expected a rejection');
+  throw new Error('expected a rejection')
 }
 
 // process.env as the test sets it; restored after each test.
-let saved;
+let saved
 beforeEach(() => {
-  saved = Object.fromEntries(VARS.map((name) => [name, process.env[name]]));
-  for (const name of VARS) delete process.env[name];
-});
+  saved = Object.fromEntries(VARS.map((name) => [name, process.env[name]]))
+  for (const name of VARS) delete process.env[name]
+})
 afterEach(() => {
   for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
   }
-});
+})
 
 /** The client really talks to the gateway: a write and a read of a fresh key. */
 async function expectWorks(client) {
-  const key = uniqueKey('construct');
-  expect(await client.set(key, 'v')).toBe('OK');
-  expect(await client.get(key)).toBe('v');
+  const key = uniqueKey('construct')
+  expect(await client.set(key, 'v')).toBe('OK')
+  expect(await client.get(key)).toBe('v')
 }
 
 describe('exports', () => {
   test('module.exports is the Redis class, also as .Redis and .default', () => {
-    const exported = require(ROOT);
-    expect(typeof exported).toBe('function');
-    expect(exported.Redis).toBe(exported);
-    expect(exported.default).toBe(exported);
-    const client = make({ url, token, lazyConnect: true });
-    expect(client).toBeInstanceOf(exported);
-    expect(typeof client.on).toBe('function'); // an EventEmitter, like ioredis
-  });
-});
+    const exported = require(ROOT)
+    expect(typeof exported).toBe('function')
+    expect(exported.Redis).toBe(exported)
+    expect(exported.default).toBe(exported)
+    const client = make({ url, token, lazyConnect: true })
+    expect(client).toBeInstanceOf(exported)
+    expect(typeof client.on).toBe('function') // an EventEmitter, like ioredis
+  })
+})
 
 describe('argument forms', () => {
   test('new Redis({ url, token })', async () => {
-    await expectWorks(make({ url, token }));
-  });
+    await expectWorks(make({ url, token }))
+  })
 
   test('new Redis(url, { token })', async () => {
-    await expectWorks(make(url, { token }));
-  });
+    await expectWorks(make(url, { token }))
+  })
 
   test('new Redis() reads UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN', async () => {
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token });
-    const client = make();
-    expect(client.options).toMatchObject({ url: url.replace(/\/+$/, ''), token });
-    await expectWorks(client);
-  });
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token })
+    const client = make()
+    expect(client.options).toMatchObject({ url: url.replace(/\/+$/, ''), token })
+    await expectWorks(client)
+  })
 
   test('Redis.fromEnv() reads the same variables', async () => {
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token });
-    const client = Redis.fromEnv();
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token })
+    const client = Redis.fromEnv()
     try {
-      expect(client).toBeInstanceOf(Redis);
-      await expectWorks(client);
+      expect(client).toBeInstanceOf(Redis)
+      await expectWorks(client)
     } finally {
-      client.disconnect();
+      client.disconnect()
     }
-  });
+  })
 
   test('falls back to KV_REST_API_URL / KV_REST_API_TOKEN (Vercel KV), for new Redis() and fromEnv()', async () => {
-    Object.assign(process.env, { KV_REST_API_URL: url, KV_REST_API_TOKEN: token });
-    await expectWorks(make());
-    const client = Redis.fromEnv();
+    Object.assign(process.env, { KV_REST_API_URL: url, KV_REST_API_TOKEN: token })
+    await expectWorks(make())
+    const client = Redis.fromEnv()
     try {
-      await expectWorks(client);
+      await expectWorks(client)
     } finally {
-      client.disconnect();
+      client.disconnect()
     }
-  });
+  })
 
   test('UPSTASH_* wins over KV_*', async () => {
     Object.assign(process.env, {
@@ -108,18 +108,18 @@ describe('argument forms', () => {
       UPSTASH_REDIS_REST_TOKEN: token,
       KV_REST_API_URL: 'http://127.0.0.1:1',
       KV_REST_API_TOKEN: SECRET,
-    });
-    await expectWorks(make());
-  });
+    })
+    await expectWorks(make())
+  })
 
   test('trailing slashes and surrounding whitespace in the environment are ignored', async () => {
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: `  ${url}//\n`, UPSTASH_REDIS_REST_TOKEN: `\t${token} \n` });
-    const client = make();
-    expect(client.options.url).toBe(url.replace(/\/+$/, ''));
-    await expectWorks(client);
-    await expectWorks(make(`${url}/`, { token: ` ${token}` }));
-  });
-});
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: `  ${url}//\n`, UPSTASH_REDIS_REST_TOKEN: `\t${token} \n` })
+    const client = make()
+    expect(client.options.url).toBe(url.replace(/\/+$/, ''))
+    await expectWorks(client)
+    await expectWorks(make(`${url}/`, { token: ` ${token}` }))
+  })
+})
 
 describe('configuration errors', () => {
   test.each([
@@ -127,31 +127,31 @@ describe('configuration errors', () => {
     ['Redis.fromEnv()', () => Redis.fromEnv()],
     ['new Redis({ token })', () => new Redis({ token: SECRET })],
   ])('missing URL: %s throws naming both URL variables', (_, build) => {
-    process.env.UPSTASH_REDIS_REST_TOKEN = SECRET;
-    const error = thrownBy(build);
-    expect(error).toBeInstanceOf(Error);
-    expect(error.message).toContain('UPSTASH_REDIS_REST_URL');
-    expect(error.message).toContain('KV_REST_API_URL');
-  });
+    process.env.UPSTASH_REDIS_REST_TOKEN = SECRET
+    const error = thrownBy(build)
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toContain('UPSTASH_REDIS_REST_URL')
+    expect(error.message).toContain('KV_REST_API_URL')
+  })
 
   test.each([
     ['new Redis()', () => new Redis()],
     ['Redis.fromEnv()', () => Redis.fromEnv()],
     ['new Redis(url)', () => new Redis(url)],
   ])('missing token: %s throws naming both token variables', (_, build) => {
-    process.env.UPSTASH_REDIS_REST_URL = url;
-    const error = thrownBy(build);
-    expect(error).toBeInstanceOf(Error);
-    expect(error.message).toContain('UPSTASH_REDIS_REST_TOKEN');
-    expect(error.message).toContain('KV_REST_API_TOKEN');
-  });
+    process.env.UPSTASH_REDIS_REST_URL = url
+    const error = thrownBy(build)
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toContain('UPSTASH_REDIS_REST_TOKEN')
+    expect(error.message).toContain('KV_REST_API_TOKEN')
+  })
 
   test('whitespace-only variables count as missing', () => {
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: '   ', UPSTASH_REDIS_REST_TOKEN: SECRET });
-    expect(thrownBy(() => new Redis()).message).toContain('UPSTASH_REDIS_REST_URL');
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: ' \n' });
-    expect(thrownBy(() => new Redis()).message).toContain('UPSTASH_REDIS_REST_TOKEN');
-  });
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: '   ', UPSTASH_REDIS_REST_TOKEN: SECRET })
+    expect(thrownBy(() => new Redis()).message).toContain('UPSTASH_REDIS_REST_URL')
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: ' \n' })
+    expect(thrownBy(() => new Redis()).message).toContain('UPSTASH_REDIS_REST_TOKEN')
+  })
 
   // Each must be refused when the client is built, saying what is wrong with the URL — not
   // later as a network error on every command.
@@ -165,51 +165,51 @@ describe('configuration errors', () => {
     'http://exa mple.com',
     'http://[::1',
   ])('invalid URL %j → a clear error at construction', (bad) => {
-    const error = thrownBy(() => make({ url: bad, token: SECRET }));
-    expect(error).toBeInstanceOf(Error);
-    expect(error.message).toMatch(/URL/);
-  });
+    const error = thrownBy(() => make({ url: bad, token: SECRET }))
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toMatch(/URL/)
+  })
 
   test('an invalid URL from the environment is reported the same way', () => {
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: 'redis://127.0.0.1:6379', UPSTASH_REDIS_REST_TOKEN: SECRET });
-    expect(thrownBy(() => new Redis()).message).toMatch(/Invalid Upstash REST URL/);
-  });
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: 'redis://127.0.0.1:6379', UPSTASH_REDIS_REST_TOKEN: SECRET })
+    expect(thrownBy(() => new Redis()).message).toMatch(/Invalid Upstash REST URL/)
+  })
 
   test('a non-string, non-object argument is a TypeError', () => {
-    expect(thrownBy(() => new Redis(42))).toBeInstanceOf(TypeError);
-  });
+    expect(thrownBy(() => new Redis(42))).toBeInstanceOf(TypeError)
+  })
 
   // A token pasted with an inner line break cannot go into an Authorization header. That must
   // surface as a clear error (at construction or on the first command), not as a misleading
   // "Connection is closed." on every command.
   test('a token that cannot be sent in a header → a clear error naming the token problem', async () => {
-    let error;
+    let error
     try {
-      const client = make({ url, token: `${SECRET}\nsecond-line` });
-      error = await rejectionOf(client.get(uniqueKey('construct')));
+      const client = make({ url, token: `${SECRET}\nsecond-line` })
+      error = await rejectionOf(client.get(uniqueKey('construct')))
     } catch (thrown) {
-      provoked.push(thrown);
-      error = thrown;
+      provoked.push(thrown)
+      error = thrown
     }
-    expect(error.message).toMatch(/token/i);
-    expect(error.message).not.toBe('Connection is closed.');
-  });
+    expect(error.message).toMatch(/token/i)
+    expect(error.message).not.toBe('Connection is closed.')
+  })
 
   test('a wrong token reaches the gateway and is rejected without echoing it', async () => {
-    const error = await rejectionOf(make({ url, token: SECRET }).get(uniqueKey('construct')));
-    expect(error.code).toBe('EUNAUTHORIZED');
-  });
-});
+    const error = await rejectionOf(make({ url, token: SECRET }).get(uniqueKey('construct')))
+    expect(error.code).toBe('EUNAUTHORIZED')
+  })
+})
 
 // Last on purpose: it inspects everything the tests above provoked.
 describe('token secrecy', () => {
   test('no error provoked in this file contains a token', () => {
-    expect(provoked.length).toBeGreaterThanOrEqual(15);
+    expect(provoked.length).toBeGreaterThanOrEqual(15)
     for (const error of provoked) {
       for (const secret of [SECRET, token]) {
-        expect(String(error.message)).not.toContain(secret);
-        expect(String(error.stack)).not.toContain(secret);
+        expect(String(error.message)).not.toContain(secret)
+        expect(String(error.stack)).not.toContain(secret)
       }
     }
-  });
-});
+  })
+})

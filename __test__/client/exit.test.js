@@ -1,38 +1,41 @@
-'use strict';
+'use strict'
 // Whether a client lets Node exit: each case runs in its own `node -e` process with a deadline,
 // since "the process hangs" or "the process exits too early" can only be seen from outside.
-const { env, uniqueKey } = require('../helpers');
-const { runNode, closedPort, direct } = require('./support/common');
-const { startProxy } = require('./support/proxy');
+const { env, uniqueKey } = require('../helpers')
+const { runNode, closedPort, direct } = require('./support/common')
+const { startProxy } = require('./support/proxy')
 
-const DEADLINE_MS = 10000; // the child is killed after this: a hang fails, never stalls the suite
-const PROMPT_MS = 5000; // "exits by itself": node start-up plus a little, far below the deadline
+const DEADLINE_MS = 10000 // the child is killed after this: a hang fails, never stalls the suite
+const PROMPT_MS = 5000 // "exits by itself": node start-up plus a little, far below the deadline
 
-let proxy;
-let oracle;
+let proxy
+let oracle
 beforeAll(async () => {
-  proxy = await startProxy(env().url);
-  oracle = direct();
-});
+  proxy = await startProxy(env().url)
+  oracle = direct()
+})
 afterAll(async () => {
-  await proxy.close();
-  await oracle.quit();
-});
-afterEach(() => proxy.reset());
+  await proxy.close()
+  await oracle.quit()
+})
+afterEach(() => proxy.reset())
 
 /** Runs `script` with `url`, `token` and `key` defined; asserts a clean, prompt exit. */
 async function run(script, { url = env().url, key = uniqueKey('exit') } = {}) {
-  const result = await runNode(`const url = process.env.T_URL, token = process.env.T_TOKEN, key = process.env.T_KEY;\n${script}`, {
-    env: { T_URL: url, T_TOKEN: env().token, T_KEY: key },
-    timeoutMs: DEADLINE_MS,
-  });
+  const result = await runNode(
+    `const url = process.env.T_URL, token = process.env.T_TOKEN, key = process.env.T_KEY;\n${script}`,
+    {
+      env: { T_URL: url, T_TOKEN: env().token, T_KEY: key },
+      timeoutMs: DEADLINE_MS,
+    },
+  )
   expect({ timedOut: result.timedOut, code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
     timedOut: false,
     code: 0,
     signal: null,
     stderr: '',
-  });
-  return result;
+  })
+  return result
 }
 
 describe('process exit', () => {
@@ -40,14 +43,14 @@ describe('process exit', () => {
     const { stdout, ms } = await run(`
       const client = new Redis({ url, token });
       client.on('ready', () => console.log('ready'));
-    `);
-    expect(stdout).toBe('ready\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    `)
+    expect(stdout).toBe('ready\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('a pending command keeps the process alive until its reply, then it exits', async () => {
-    const key = uniqueKey('exit-pending');
-    proxy.plan({ delayMs: 1500 }); // the reply arrives well after the script's last line ran
+    const key = uniqueKey('exit-pending')
+    proxy.plan({ delayMs: 1500 }) // the reply arrives well after the script's last line ran
     const { stdout, ms } = await run(
       `
       const client = new Redis({ url, token });
@@ -55,13 +58,13 @@ describe('process exit', () => {
       const started = Date.now();
     `,
       { url: proxy.url, key },
-    );
-    const match = /^reply OK (\d+)\n$/.exec(stdout);
-    expect(match).not.toBeNull();
-    expect(Number(match[1])).toBeGreaterThanOrEqual(1400);
-    expect(ms).toBeLessThan(PROMPT_MS);
-    expect(await oracle.get(key)).toBe('v');
-  });
+    )
+    const match = /^reply OK (\d+)\n$/.exec(stdout)
+    expect(match).not.toBeNull()
+    expect(Number(match[1])).toBeGreaterThanOrEqual(1400)
+    expect(ms).toBeLessThan(PROMPT_MS)
+    expect(await oracle.get(key)).toBe('v')
+  })
 
   test('after quit() the process exits promptly', async () => {
     const { stdout, ms } = await run(`
@@ -69,13 +72,13 @@ describe('process exit', () => {
       client.set(key, 'v')
         .then(() => client.quit())
         .then((reply) => console.log('quit', reply));
-    `);
-    expect(stdout).toBe('quit OK\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    `)
+    expect(stdout).toBe('quit OK\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('quit() right after 50 commands: all of them finish, then the process exits', async () => {
-    const key = uniqueKey('exit-drain');
+    const key = uniqueKey('exit-drain')
     const { stdout, ms } = await run(
       `
       const client = new Redis({ url, token });
@@ -83,11 +86,11 @@ describe('process exit', () => {
       client.quit().then(async (reply) => console.log('quit', reply, (await all).at(-1)));
     `,
       { key },
-    );
-    expect(stdout).toBe('quit OK 50\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-    expect(await oracle.get(key)).toBe('50');
-  });
+    )
+    expect(stdout).toBe('quit OK 50\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+    expect(await oracle.get(key)).toBe('50')
+  })
 
   test('endpoint down: the command rejects with ECONNREFUSED and the process exits', async () => {
     const { stdout, ms } = await run(
@@ -99,10 +102,10 @@ describe('process exit', () => {
       );
     `,
       { url: `http://127.0.0.1:${await closedPort()}` },
-    );
-    expect(stdout).toBe('rejected ECONNREFUSED\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    )
+    expect(stdout).toBe('rejected ECONNREFUSED\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('endpoint down, then quit(): the pending command rejects, quit resolves, the process exits', async () => {
     const { stdout, ms } = await run(
@@ -112,8 +115,8 @@ describe('process exit', () => {
       client.quit().then((reply) => console.log('quit', reply));
     `,
       { url: `http://127.0.0.1:${await closedPort()}` },
-    );
-    expect(stdout).toBe('rejected ECONNREFUSED\nquit OK\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
-});
+    )
+    expect(stdout).toBe('rejected ECONNREFUSED\nquit OK\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
+})

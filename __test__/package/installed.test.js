@@ -15,18 +15,27 @@ let noRustEnv
 /** PATH without any directory that provides cargo or rustc. */
 function pathWithoutRust() {
   const hasRust = (dir) => ['cargo', 'rustc'].some((tool) => fs.existsSync(path.join(dir, tool)))
-  return process.env.PATH.split(path.delimiter).filter((dir) => dir && !hasRust(dir)).join(path.delimiter)
+  return process.env.PATH.split(path.delimiter)
+    .filter((dir) => dir && !hasRust(dir))
+    .join(path.delimiter)
 }
 
 beforeAll(() => {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package.js')], { cwd: ROOT, stdio: 'pipe' })
-  const tarballs = fs.readdirSync(ARTIFACTS).filter((f) => f.endsWith('.tgz')).map((f) => path.join(ARTIFACTS, f))
+  const tarballs = fs
+    .readdirSync(ARTIFACTS)
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => path.join(ARTIFACTS, f))
   expect(tarballs).toHaveLength(2)
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'fragment-installed-'))
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
   noRustEnv = { ...process.env, PATH: pathWithoutRust(), CARGO_HOME: '/nonexistent', RUSTUP_HOME: '/nonexistent' }
   expect(() => execFileSync('cargo', ['--version'], { env: noRustEnv, stdio: 'ignore' })).toThrow()
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', ...tarballs], { cwd: project, env: noRustEnv, stdio: 'pipe' })
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', ...tarballs], {
+    cwd: project,
+    env: noRustEnv,
+    stdio: 'pipe',
+  })
 }, 600_000)
 
 afterAll(() => project && fs.rmSync(project, { recursive: true, force: true }))
@@ -34,8 +43,11 @@ afterAll(() => project && fs.rmSync(project, { recursive: true, force: true }))
 test('the main tarball carries JS, types and the CLI, but no sources, tests or binaries', () => {
   const installed = path.join(project, 'node_modules', '@fragment', 'redis-native')
   const files = fs.readdirSync(installed)
-  expect(files).toEqual(expect.arrayContaining(['index.js', 'index.mjs', 'index.d.ts', 'binding.js', 'package.json', 'bin', 'lib']))
-  for (const unwanted of ['src', 'crates', '__test__', 'Cargo.toml', 'benchmark', 'target', 'npm', 'scripts']) expect(files).not.toContain(unwanted)
+  expect(files).toEqual(
+    expect.arrayContaining(['index.js', 'index.mjs', 'index.d.ts', 'binding.js', 'package.json', 'bin', 'lib']),
+  )
+  for (const unwanted of ['src', 'crates', '__test__', 'Cargo.toml', 'benchmark', 'target', 'npm', 'scripts'])
+    expect(files).not.toContain(unwanted)
   expect(files.some((f) => f.endsWith('.node'))).toBe(false)
   const binary = fs.readdirSync(path.join(project, 'node_modules', '@fragment', 'redis-native-linux-x64-gnu'))
   expect(binary).toContain('fragment-redis-native.linux-x64-gnu.node')
@@ -57,8 +69,13 @@ test('require() loads the platform binary and talks to the gateway, without Rust
 })
 
 test('the ESM entry works from the installed package', () => {
-  const script = "import Redis, { Redis as Named } from '@fragment/redis-native'; console.log(Redis === Named && typeof Redis.fromEnv)"
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, env: noRustEnv, encoding: 'utf8' })
+  const script =
+    "import Redis, { Redis as Named } from '@fragment/redis-native'; console.log(Redis === Named && typeof Redis.fromEnv)"
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: project,
+    env: noRustEnv,
+    encoding: 'utf8',
+  })
   expect(out.trim()).toBe('function')
 })
 
@@ -84,7 +101,11 @@ test('`fragment-redis gateway` runs from the installed bin', async () => {
       child.stderr.on('data', (chunk) => (out += chunk))
       child.on('exit', (code) => reject(new Error(`gateway exited with ${code}: ${out}`)))
     })
-    const response = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer installed-token' }, body: '["PING"]' })
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer installed-token' },
+      body: '["PING"]',
+    })
     expect(await response.json()).toEqual({ result: 'PONG' })
   } finally {
     child.kill('SIGTERM')
@@ -96,7 +117,12 @@ test('without a matching binary the loader names the platform and what it tried'
   fs.rmSync(path.join(project, 'node_modules', '@fragment', 'redis-native-linux-x64-gnu'), { recursive: true })
   let message = ''
   try {
-    execFileSync(process.execPath, ['-e', "require('@fragment/redis-native')"], { cwd: project, env: noRustEnv, encoding: 'utf8', stdio: 'pipe' })
+    execFileSync(process.execPath, ['-e', "require('@fragment/redis-native')"], {
+      cwd: project,
+      env: noRustEnv,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    })
   } catch (error) {
     message = error.stderr
   }

@@ -1,4 +1,4 @@
-'use strict';
+'use strict'
 // The life of subscription streams: quit() and disconnect() close every one of them at the server
 // (PUBSUB NUMSUB from redis-server directly), and a subscription keeps Node alive exactly as long as
 // it is active. Process-exit cases run in a child `node -e` with a hard deadline (SIGKILL after it),
@@ -18,115 +18,122 @@ const {
   waitUntil,
   messagesSoFar,
   oracleSubscriber,
-} = require('./support');
-const { closedPort } = require('../client/support/common');
+} = require('./support')
+const { closedPort } = require('../client/support/common')
 
-const DEADLINE_MS = 5000;
-const CHILD_DEADLINE_MS = 15000; // the child is SIGKILLed after this: a hang fails, never stalls
-const PROMPT_MS = 5000; // "exits by itself": node start-up plus a little, far below the deadline
-const KEPT_ALIVE_MS = 1500; // the child's own (unref'd) timer: it only fires if something keeps Node up
+const DEADLINE_MS = 5000
+const CHILD_DEADLINE_MS = 15000 // the child is SIGKILLed after this: a hang fails, never stalls
+const PROMPT_MS = 5000 // "exits by itself": node start-up plus a little, far below the deadline
+const KEPT_ALIVE_MS = 1500 // the child's own (unref'd) timer: it only fires if something keeps Node up
 
-const { subscriber, publisher } = factory();
-let oracle;
+const { subscriber, publisher } = factory()
+let oracle
 beforeAll(() => {
-  oracle = direct();
-});
-afterAll(() => oracle.quit());
+  oracle = direct()
+})
+afterAll(() => oracle.quit())
 
 /** Resolves once no client of redis receives messages published to `channel` (channel or pattern). */
 function waitForNoReceiversOfPublish(channel) {
   return waitUntil(async () => (await oracle.publish(channel, 'probe')) === 0, {
     timeoutMs: DEADLINE_MS,
     what: `PUBLISH ${channel} reaching nobody`,
-  });
+  })
 }
 
 /** A client with three channels and a pattern, every stream confirmed at redis. */
 async function fullySubscribed(prefix) {
-  const base = channelName(prefix);
-  const channels = [`${base}:a`, `${base}:b`, `${base}:c`];
-  const pattern = `${base}:p:*`;
-  const sub = subscriber();
-  expect(await sub.subscribe(...channels)).toBe(3);
-  expect(await sub.psubscribe(pattern)).toBe(4);
-  for (const ch of channels) expect(await receivers(oracle, ch)).toBe(1);
-  expect(await oracle.publish(`${base}:p:x`, 'probe')).toBe(1);
-  return { sub, channels, patternChannel: `${base}:p:x` };
+  const base = channelName(prefix)
+  const channels = [`${base}:a`, `${base}:b`, `${base}:c`]
+  const pattern = `${base}:p:*`
+  const sub = subscriber()
+  expect(await sub.subscribe(...channels)).toBe(3)
+  expect(await sub.psubscribe(pattern)).toBe(4)
+  for (const ch of channels) expect(await receivers(oracle, ch)).toBe(1)
+  expect(await oracle.publish(`${base}:p:x`, 'probe')).toBe(1)
+  return { sub, channels, patternChannel: `${base}:p:x` }
 }
 
 /** Every stream of a closed client is gone at redis, no event follows, and subscribe() refuses. */
 async function expectAllClosed({ sub, channels, patternChannel }) {
-  for (const ch of channels) await waitForReceivers(oracle, ch, 0);
-  await waitForNoReceiversOfPublish(patternChannel);
-  const since = record(sub).events.length;
-  await publisher().publish(channels[0], 'after close');
-  await sleep(300);
-  expect(record(sub).events.slice(since).filter((e) => e.event.includes('message'))).toEqual([]);
-  const error = await rejectionOf(sub.subscribe(channels[0]));
-  expect(error.message).toBe('Connection is closed.');
+  for (const ch of channels) await waitForReceivers(oracle, ch, 0)
+  await waitForNoReceiversOfPublish(patternChannel)
+  const since = record(sub).events.length
+  await publisher().publish(channels[0], 'after close')
+  await sleep(300)
+  expect(
+    record(sub)
+      .events.slice(since)
+      .filter((e) => e.event.includes('message')),
+  ).toEqual([])
+  const error = await rejectionOf(sub.subscribe(channels[0]))
+  expect(error.message).toBe('Connection is closed.')
 }
 
 describe('closing a subscribed client', () => {
   test('quit() resolves OK and closes every stream (NUMSUB reaches 0)', async () => {
-    const subscribed = await fullySubscribed('quit');
-    expect(await within(subscribed.sub.quit(), DEADLINE_MS, 'quit()')).toBe('OK');
-    await expectAllClosed(subscribed);
-  });
+    const subscribed = await fullySubscribed('quit')
+    expect(await within(subscribed.sub.quit(), DEADLINE_MS, 'quit()')).toBe('OK')
+    await expectAllClosed(subscribed)
+  })
 
   test('disconnect() closes every stream (NUMSUB reaches 0)', async () => {
-    const subscribed = await fullySubscribed('disconnect');
-    subscribed.sub.disconnect();
-    await expectAllClosed(subscribed);
-  });
+    const subscribed = await fullySubscribed('disconnect')
+    subscribed.sub.disconnect()
+    await expectAllClosed(subscribed)
+  })
 
   test("'end' follows quit() on a subscribed client", async () => {
-    const { sub } = await fullySubscribed('end');
-    const ended = new Promise((resolve) => sub.once('end', resolve));
-    await sub.quit();
-    await within(ended, DEADLINE_MS, "'end' event");
-    expect(sub.status).toBe('end');
-  });
+    const { sub } = await fullySubscribed('end')
+    const ended = new Promise((resolve) => sub.once('end', resolve))
+    await sub.quit()
+    await within(ended, DEADLINE_MS, "'end' event")
+    expect(sub.status).toBe('end')
+  })
 
   test('disconnect(true) re-subscribes every channel and pattern, as ioredis does (autoResubscribe)', async () => {
-    const base = channelName('disconnect-true');
-    const [ch, pattern] = [`${base}:c`, `${base}:p:*`];
-    const ioredis = oracleSubscriber();
-    const pub = publisher();
+    const base = channelName('disconnect-true')
+    const [ch, pattern] = [`${base}:c`, `${base}:p:*`]
+    const ioredis = oracleSubscriber()
+    const pub = publisher()
     try {
       for (const client of [ioredis, subscriber()]) {
-        await client.subscribe(ch);
-        await client.psubscribe(pattern);
-        const readyAgain = new Promise((resolve) => client.once('ready', resolve));
-        client.disconnect(true);
-        await within(readyAgain, DEADLINE_MS, "'ready' after disconnect(true)");
+        await client.subscribe(ch)
+        await client.psubscribe(pattern)
+        const readyAgain = new Promise((resolve) => client.once('ready', resolve))
+        client.disconnect(true)
+        await within(readyAgain, DEADLINE_MS, "'ready' after disconnect(true)")
         // Resubscribing is asynchronous in ioredis too: poll by publishing until the message lands.
         await waitUntil(
           async () => {
-            await pub.publish(`${base}:p:x`, 'back');
-            await pub.publish(ch, 'back');
-            await sleep(50);
-            return messagesSoFar(client, { channel: ch }).length > 0 && messagesSoFar(client, { pattern }).length > 0;
+            await pub.publish(`${base}:p:x`, 'back')
+            await pub.publish(ch, 'back')
+            await sleep(50)
+            return messagesSoFar(client, { channel: ch }).length > 0 && messagesSoFar(client, { pattern }).length > 0
           },
-          { timeoutMs: DEADLINE_MS, what: `${client === ioredis ? 'ioredis' : 'our client'} receiving after disconnect(true)` },
-        );
+          {
+            timeoutMs: DEADLINE_MS,
+            what: `${client === ioredis ? 'ioredis' : 'our client'} receiving after disconnect(true)`,
+          },
+        )
       }
     } finally {
-      ioredis.disconnect();
+      ioredis.disconnect()
     }
-  });
+  })
 
   test('quit() while a subscribe() is still unconfirmed rejects it and leaves no stream behind', async () => {
-    const ch = channelName('quit-pending');
-    const sub = subscriber();
-    const pending = sub.subscribe(ch);
-    const quitting = sub.quit();
-    const error = await within(rejectionOf(pending), DEADLINE_MS, 'the pending subscribe()');
-    expect(error.message).toBe('Connection is closed.');
-    expect(await quitting).toBe('OK');
-    await sleep(500);
-    expect(await receivers(oracle, ch)).toBe(0);
-  });
-});
+    const ch = channelName('quit-pending')
+    const sub = subscriber()
+    const pending = sub.subscribe(ch)
+    const quitting = sub.quit()
+    const error = await within(rejectionOf(pending), DEADLINE_MS, 'the pending subscribe()')
+    expect(error.message).toBe('Connection is closed.')
+    expect(await quitting).toBe('OK')
+    await sleep(500)
+    expect(await receivers(oracle, ch)).toBe(0)
+  })
+})
 
 describe('process exit', () => {
   /**
@@ -139,36 +146,36 @@ describe('process exit', () => {
        const log = (...args) => console.log(...args);
        ${script}`,
       { env: { T_URL: url, T_TOKEN: env().token, T_CH: ch }, timeoutMs: CHILD_DEADLINE_MS },
-    );
-    if (whileRunning) await whileRunning(ch);
-    const result = await child;
-    result.endedAt = Date.now();
+    )
+    if (whileRunning) await whileRunning(ch)
+    const result = await child
+    result.endedAt = Date.now()
     expect({ timedOut: result.timedOut, code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
       timedOut: false,
       code: 0,
       signal: null,
       stderr: '',
-    });
-    return result;
+    })
+    return result
   }
 
   test('a client that never subscribed lets the process exit at once', async () => {
     const { stdout, ms } = await run(`
       const client = new Redis({ url, token });
       client.set(ch + ':key', 'v').then((reply) => log('set', reply));
-    `);
-    expect(stdout).toBe('set OK\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    `)
+    expect(stdout).toBe('set OK\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('unsubscribe() on a client that never subscribed lets the process exit at once', async () => {
     const { stdout, ms } = await run(`
       const client = new Redis({ url, token });
       client.unsubscribe().then((n) => log('unsubscribe', n));
-    `);
-    expect(stdout).toBe('unsubscribe 0\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    `)
+    expect(stdout).toBe('unsubscribe 0\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('subscribed, then unsubscribed from everything: the process exits by itself', async () => {
     const { stdout, ms } = await run(`
@@ -179,10 +186,10 @@ describe('process exit', () => {
         log('unsubscribe', await client.unsubscribe());
         log('punsubscribe', await client.punsubscribe());
       })();
-    `);
-    expect(stdout).toBe('subscribe 2\npsubscribe 3\nunsubscribe 1\npunsubscribe 0\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    `)
+    expect(stdout).toBe('subscribe 2\npsubscribe 3\nunsubscribe 1\npunsubscribe 0\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('an active subscription keeps the process alive (still running after 1.5 s) until quit(), then it exits', async () => {
     // The timer is unref'd: it fires only because the subscription holds Node open. On the message
@@ -204,12 +211,12 @@ describe('process exit', () => {
     `,
       // Seen from outside while the child runs: its stream is open at redis.
       { whileRunning: (ch) => waitForReceivers(oracle, ch, 1, CHILD_DEADLINE_MS) },
-    );
-    const match = /^subscribed 1\nmessage alive after true\nquit OK (\d+)\n$/.exec(stdout);
-    expect({ stdout, matches: match !== null }).toEqual({ stdout, matches: true });
-    expect(ms).toBeGreaterThanOrEqual(KEPT_ALIVE_MS);
-    expect(endedAt - Number(match[1])).toBeLessThan(PROMPT_MS); // exited promptly after quit()
-  });
+    )
+    const match = /^subscribed 1\nmessage alive after true\nquit OK (\d+)\n$/.exec(stdout)
+    expect({ stdout, matches: match !== null }).toEqual({ stdout, matches: true })
+    expect(ms).toBeGreaterThanOrEqual(KEPT_ALIVE_MS)
+    expect(endedAt - Number(match[1])).toBeLessThan(PROMPT_MS) // exited promptly after quit()
+  })
 
   test('an active pattern subscription keeps the process alive until punsubscribe(), then it exits', async () => {
     const { stdout, ms } = await run(`
@@ -222,10 +229,10 @@ describe('process exit', () => {
           log('punsubscribe', await client.punsubscribe());
         }, ${KEPT_ALIVE_MS}).unref();
       });
-    `);
-    expect(stdout).toBe('psubscribed 1\nalive true\npunsubscribe 0\n');
-    expect(ms).toBeGreaterThanOrEqual(KEPT_ALIVE_MS);
-  });
+    `)
+    expect(stdout).toBe('psubscribed 1\nalive true\npunsubscribe 0\n')
+    expect(ms).toBeGreaterThanOrEqual(KEPT_ALIVE_MS)
+  })
 
   test('disconnect() of a subscribed client lets the process exit', async () => {
     const { stdout, ms } = await run(`
@@ -234,35 +241,35 @@ describe('process exit', () => {
         log('subscribed', n);
         client.disconnect();
       });
-    `);
-    expect(stdout).toBe('subscribed 1\n');
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    `)
+    expect(stdout).toBe('subscribed 1\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('a subscribe() that failed (nothing listening) does not keep the process alive', async () => {
-    const port = await closedPort();
+    const port = await closedPort()
     const { stdout, ms } = await run(
       `
       const client = new Redis({ url, token });
       client.subscribe(ch).then((n) => log('subscribed', n), (e) => log('rejected', e.code));
     `,
       { url: `http://127.0.0.1:${port}` },
-    );
-    expect(stdout).toMatch(/^rejected (ECONNREFUSED|ECONNECT)\n$/);
-    expect(ms).toBeLessThan(PROMPT_MS);
-  });
+    )
+    expect(stdout).toMatch(/^rejected (ECONNREFUSED|ECONNECT)\n$/)
+    expect(ms).toBeLessThan(PROMPT_MS)
+  })
 
   test('a subscribe() refused for a wrong token does not keep the process alive', async () => {
     const result = await runNode(
       `const client = new Redis({ url: process.env.T_URL, token: 'wrong-token' });
        client.subscribe('x').then((n) => console.log('subscribed', n), (e) => console.log('rejected', e.code));`,
       { env: { T_URL: env().url }, timeoutMs: CHILD_DEADLINE_MS },
-    );
+    )
     expect({ timedOut: result.timedOut, code: result.code, stdout: result.stdout }).toEqual({
       timedOut: false,
       code: 0,
       stdout: 'rejected EUNAUTHORIZED\n',
-    });
-    expect(result.ms).toBeLessThan(PROMPT_MS);
-  });
-});
+    })
+    expect(result.ms).toBeLessThan(PROMPT_MS)
+  })
+})

@@ -1,6 +1,6 @@
-'use strict';
+'use strict'
 
 module.exports = async function globalTeardown() {
-  const stack = globalThis.__FRAGMENT_DEV_STACK__;
-  if (stack) await stack.stop();
-};
+  const stack = globalThis.__FRAGMENT_DEV_STACK__
+  if (stack) await stack.stop()
+}

@@ -1,4 +1,4 @@
-'use strict';
+'use strict'
 // Chat streams through gateway outages, on a private dev stack (its gateway is stopped and started
 // here): restartGateway() mid-stream, a longer stopGateway() … startGateway() gap, a consumer that
 // loses its process, a reader that starts during the outage, and the script cache lost mid-stream.
@@ -6,8 +6,8 @@
 // The producer re-sends an append only when that append was rejected. The native client itself
 // re-sends a write only when the request never left, so a duplicate could appear only if a
 // rejected append had been applied after all; XLEN checks that this does not happen.
-const { startDevStack } = require('../../lib/dev-stack');
-const { startProxy } = require('../client/support/proxy');
+const { startDevStack } = require('../../lib/dev-stack')
+const { startProxy } = require('../client/support/proxy')
 const {
   ChatStreams,
   StreamFailedError,
@@ -26,55 +26,55 @@ const {
   sleep,
   waitUntil,
   within,
-} = require('./support');
+} = require('./support')
 
-jest.setTimeout(60000);
+jest.setTimeout(60000)
 
-const OUTAGE_MS = 1500; // longer than the client's own retries of a never-sent request (~350 ms)
-const PRODUCER_DEADLINE_MS = 20000;
-const CONSUMER_DEADLINE_MS = 30000;
+const OUTAGE_MS = 1500 // longer than the client's own retries of a never-sent request (~350 ms)
+const PRODUCER_DEADLINE_MS = 20000
+const CONSUMER_DEADLINE_MS = 30000
 
-let stack;
-let pool;
-let oracle;
+let stack
+let pool
+let oracle
 beforeAll(async () => {
-  stack = await startDevStack();
-  pool = clientPool(() => ({ url: stack.url, token: stack.token, redisUrl: stack.redisUrl }));
-}, 30000);
+  stack = await startDevStack()
+  pool = clientPool(() => ({ url: stack.url, token: stack.token, redisUrl: stack.redisUrl }))
+}, 30000)
 afterAll(async () => {
-  pool?.closeAll();
-  await stack?.stop();
-});
+  pool?.closeAll()
+  await stack?.stop()
+})
 beforeEach(() => {
-  oracle = pool.oracle();
-});
+  oracle = pool.oracle()
+})
 afterEach(async () => {
-  await stack.startGateway(); // a failed test must not leave the next one without a gateway
-});
+  await stack.startGateway() // a failed test must not leave the next one without a gateway
+})
 
 /**
  * Appends `texts` one at a time; a rejected append is re-sent (and only then) until it succeeds or
  * the deadline passes. `at[i]` (async) runs before chunk i — where the tests inject faults.
  */
 async function produceThroughFaults(writer, texts, { at = {}, delayMs = 5 } = {}) {
-  const ids = [];
-  const rejections = [];
-  const deadline = Date.now() + PRODUCER_DEADLINE_MS;
+  const ids = []
+  const rejections = []
+  const deadline = Date.now() + PRODUCER_DEADLINE_MS
   for (let i = 0; i < texts.length; i++) {
-    if (at[i]) await at[i]();
+    if (at[i]) await at[i]()
     for (;;) {
       try {
-        ids.push(await writer.append(texts[i]));
-        break;
+        ids.push(await writer.append(texts[i]))
+        break
       } catch (error) {
-        rejections.push({ index: i, code: error.code, message: error.message });
-        if (Date.now() > deadline) throw new Error(`append ${i} still failing after the deadline: ${error.message}`);
-        await sleep(100);
+        rejections.push({ index: i, code: error.code, message: error.message })
+        if (Date.now() > deadline) throw new Error(`append ${i} still failing after the deadline: ${error.message}`)
+        await sleep(100)
       }
     }
-    if (delayMs) await sleep(delayMs);
+    if (delayMs) await sleep(delayMs)
   }
-  return { ids, rejections };
+  return { ids, rejections }
 }
 
 /**
@@ -83,63 +83,63 @@ async function produceThroughFaults(writer, texts, { at = {}, delayMs = 5 } = {}
  * iterator is aborted and its client dropped — and a new client resumes from the last id.
  */
 function resumableConsumer(id, { crashAt, pollMs = 200 } = {}) {
-  const chunks = [];
-  const failures = [];
-  let restarts = 0;
-  let streams = pool.streams({ pollMs });
+  const chunks = []
+  const failures = []
+  let restarts = 0
+  let streams = pool.streams({ pollMs })
   const run = async () => {
-    const deadline = Date.now() + CONSUMER_DEADLINE_MS;
+    const deadline = Date.now() + CONSUMER_DEADLINE_MS
     for (;;) {
-      const controller = new AbortController();
-      const after = chunks.length ? chunks.at(-1).id : '0';
+      const controller = new AbortController()
+      const after = chunks.length ? chunks.at(-1).id : '0'
       try {
         for await (const chunk of streams.read(id, { after, signal: controller.signal })) {
-          chunks.push(chunk);
+          chunks.push(chunk)
           if (chunks.length === crashAt) {
-            crashAt = undefined;
-            controller.abort();
+            crashAt = undefined
+            controller.abort()
           }
         }
-        if (!controller.signal.aborted) return;
-        restarts++;
-        streams.redis.disconnect(); // the old process is gone
-        streams = pool.streams({ pollMs });
+        if (!controller.signal.aborted) return
+        restarts++
+        streams.redis.disconnect() // the old process is gone
+        streams = pool.streams({ pollMs })
       } catch (error) {
-        if (error instanceof StreamFailedError || error.code === 'ECLOSED') throw error; // ECLOSED: the test is over
-        failures.push(error.code || error.message);
-        if (Date.now() > deadline) throw new Error(`consumer gave up: ${error.message}`);
-        await sleep(100);
+        if (error instanceof StreamFailedError || error.code === 'ECLOSED') throw error // ECLOSED: the test is over
+        failures.push(error.code || error.message)
+        if (Date.now() > deadline) throw new Error(`consumer gave up: ${error.message}`)
+        await sleep(100)
       }
     }
-  };
+  }
   return {
     chunks,
     failures,
     get restarts() {
-      return restarts;
+      return restarts
     },
     done: within(run(), CONSUMER_DEADLINE_MS + 5000, `consumer of ${id}`),
-  };
+  }
 }
 
 async function expectExactStream(id, streams, ids, texts, consumers) {
   // start + every chunk once + done: no append was applied twice.
-  expect(await oracle.xlen(streams.key(id))).toBe(texts.length + 2);
-  expectStrictlyIncreasing(ids);
+  expect(await oracle.xlen(streams.key(id))).toBe(texts.length + 2)
+  expectStrictlyIncreasing(ids)
   for (const consumer of consumers) {
-    await consumer.done;
-    expect(idsOf(consumer.chunks)).toEqual(ids);
-    expect(textOf(consumer.chunks)).toBe(texts.join(''));
+    await consumer.done
+    expect(idsOf(consumer.chunks)).toEqual(ids)
+    expect(textOf(consumer.chunks)).toBe(texts.join(''))
   }
 }
 
 test('restartGateway() mid-stream: the producer finishes, resumable consumers get the exact text', async () => {
-  const producer = pool.streams();
-  const id = uniqueKey('faults-restart');
-  const texts = makeChunks(300, (i) => `r${i} `);
-  const writer = await producer.create(id);
-  const consumers = [resumableConsumer(id)];
-  await waitForSubscribers(oracle, notifyChannel(producer, id));
+  const producer = pool.streams()
+  const id = uniqueKey('faults-restart')
+  const texts = makeChunks(300, (i) => `r${i} `)
+  const writer = await producer.create(id)
+  const consumers = [resumableConsumer(id)]
+  await waitForSubscribers(oracle, notifyChannel(producer, id))
   const { ids, rejections } = await produceThroughFaults(writer, texts, {
     at: {
       80: () => consumers.push(resumableConsumer(id)), // mid-stream joiner
@@ -147,163 +147,164 @@ test('restartGateway() mid-stream: the producer finishes, resumable consumers ge
       101: () => consumers.push(resumableConsumer(id)), // joins right after the restart
       150: () => stack.restartGateway(), // a second restart, not awaited: appends race it
     },
-  });
-  await writer.done();
-  await expectExactStream(id, producer, ids, texts, consumers);
+  })
+  await writer.done()
+  await expectExactStream(id, producer, ids, texts, consumers)
   // Not asserted: whether the restart made any call fail depends on timing. Logged for the report.
-  if (process.env.STREAM_FAULTS_VERBOSE) console.log({ rejections, failures: consumers.map((c) => c.failures) });
-});
+  if (process.env.STREAM_FAULTS_VERBOSE) console.log({ rejections, failures: consumers.map((c) => c.failures) })
+})
 
 test('stopGateway() … pause … startGateway(): appends are rejected during the gap, re-sent after it, never doubled', async () => {
-  const producer = pool.streams();
-  const id = uniqueKey('faults-gap');
-  const texts = makeChunks(200, (i) => `g${i} `);
-  const writer = await producer.create(id);
-  const consumers = [resumableConsumer(id), resumableConsumer(id, { crashAt: 120 })];
-  await waitForSubscribers(oracle, notifyChannel(producer, id));
-  let restarted;
+  const producer = pool.streams()
+  const id = uniqueKey('faults-gap')
+  const texts = makeChunks(200, (i) => `g${i} `)
+  const writer = await producer.create(id)
+  const consumers = [resumableConsumer(id), resumableConsumer(id, { crashAt: 120 })]
+  await waitForSubscribers(oracle, notifyChannel(producer, id))
+  let restarted
   const { ids, rejections } = await produceThroughFaults(writer, texts, {
     at: {
       60: async () => {
-        await stack.stopGateway();
-        consumers.push(resumableConsumer(id)); // starts while the gateway is down
-        restarted = sleep(OUTAGE_MS).then(() => stack.startGateway());
+        await stack.stopGateway()
+        consumers.push(resumableConsumer(id)) // starts while the gateway is down
+        restarted = sleep(OUTAGE_MS).then(() => stack.startGateway())
       },
     },
-  });
-  await restarted;
-  await writer.done();
+  })
+  await restarted
+  await writer.done()
   // The gap outlasts the client's own retries, so the producer saw rejections, all for chunk 60
   // (it does not go on while an append is failing), all "connection refused" (never sent).
-  expect(rejections.length).toBeGreaterThan(0);
-  expect(new Set(rejections.map((r) => r.index))).toEqual(new Set([60]));
-  expect(new Set(rejections.map((r) => r.code))).toEqual(new Set(['ECONNREFUSED']));
-  await expectExactStream(id, producer, ids, texts, consumers);
-  expect(consumers[1].restarts).toBe(1);
+  expect(rejections.length).toBeGreaterThan(0)
+  expect(new Set(rejections.map((r) => r.index))).toEqual(new Set([60]))
+  expect(new Set(rejections.map((r) => r.code))).toEqual(new Set(['ECONNREFUSED']))
+  await expectExactStream(id, producer, ids, texts, consumers)
+  expect(consumers[1].restarts).toBe(1)
   // The consumer that started during the gap could not even subscribe; it retried.
-  expect(consumers[2].failures.length).toBeGreaterThan(0);
-});
+  expect(consumers[2].failures.length).toBeGreaterThan(0)
+})
 
 test('a consumer that loses its process mid-stream resumes from its last id with the exact text', async () => {
-  const producer = pool.streams();
-  const id = uniqueKey('faults-crash');
-  const texts = makeChunks(100, (i) => `c${i}\n`);
-  const writer = await producer.create(id);
-  const consumer = resumableConsumer(id, { crashAt: 37 });
-  await waitForSubscribers(oracle, notifyChannel(producer, id));
-  const { ids } = await produceThroughFaults(writer, texts);
-  await writer.done();
-  await expectExactStream(id, producer, ids, texts, [consumer]);
-  expect(consumer.restarts).toBe(1);
-  expect(consumer.failures).toEqual([]);
-});
+  const producer = pool.streams()
+  const id = uniqueKey('faults-crash')
+  const texts = makeChunks(100, (i) => `c${i}\n`)
+  const writer = await producer.create(id)
+  const consumer = resumableConsumer(id, { crashAt: 37 })
+  await waitForSubscribers(oracle, notifyChannel(producer, id))
+  const { ids } = await produceThroughFaults(writer, texts)
+  await writer.done()
+  await expectExactStream(id, producer, ids, texts, [consumer])
+  expect(consumer.restarts).toBe(1)
+  expect(consumer.failures).toEqual([])
+})
 
 test('a reader that failed to subscribe while the gateway was down leaves nothing behind: the next reader is notified', async () => {
-  const producer = pool.streams();
-  const readers = pool.streams({ pollMs: 60000 }); // only a notification can wake the second reader
-  const id = uniqueKey('faults-listen');
-  const writer = await producer.create(id);
-  await stack.stopGateway();
-  const error = await rejectionOf(collect(readers.read(id), { timeoutMs: 10000 }));
-  expect(error.code).toBe('ECONNREFUSED');
-  await stack.startGateway();
+  const producer = pool.streams()
+  const readers = pool.streams({ pollMs: 60000 }) // only a notification can wake the second reader
+  const id = uniqueKey('faults-listen')
+  const writer = await producer.create(id)
+  await stack.stopGateway()
+  const error = await rejectionOf(collect(readers.read(id), { timeoutMs: 10000 }))
+  expect(error.code).toBe('ECONNREFUSED')
+  await stack.startGateway()
 
-  const reading = collect(readers.read(id), { timeoutMs: 10000 });
-  await waitForSubscribers(oracle, notifyChannel(readers, id));
-  await sleep(100); // the reader has read the (empty) stream and waits
-  await writer.append('after the outage');
-  await writer.done();
-  expect(textOf(await reading)).toBe('after the outage');
-});
+  const reading = collect(readers.read(id), { timeoutMs: 10000 })
+  await waitForSubscribers(oracle, notifyChannel(readers, id))
+  await sleep(100) // the reader has read the (empty) stream and waits
+  await writer.append('after the outage')
+  await writer.done()
+  expect(textOf(await reading)).toBe('after the outage')
+})
 
 test('SSE: a gateway outage errors the byte stream (no `event: error`), and Last-Event-ID resumes with exactly the rest', async () => {
-  const producer = pool.streams();
-  const readers = pool.streams({ pollMs: 100 });
-  const id = uniqueKey('faults-sse');
-  const texts = makeChunks(20, (i) => `s${i} `);
-  const writer = await producer.create(id);
-  const ids = await Promise.all(texts.slice(0, 10).map((t) => writer.append(t)));
-  const reader = readers.toSSEStream(id).getReader();
-  const received = [];
+  const producer = pool.streams()
+  const readers = pool.streams({ pollMs: 100 })
+  const id = uniqueKey('faults-sse')
+  const texts = makeChunks(20, (i) => `s${i} `)
+  const writer = await producer.create(id)
+  const ids = await Promise.all(texts.slice(0, 10).map((t) => writer.append(t)))
+  const reader = readers.toSSEStream(id).getReader()
+  const received = []
   const next = async () => {
-    const { value, done } = await within(reader.read(), 10000, 'the next SSE bytes');
-    if (done) throw new Error(`the SSE stream ended: ${JSON.stringify(parseSSE(received))}`);
-    received.push(value);
-  };
-  while (parseSSE(received).events.length < 10) await next(); // the reader now waits for chunk 11
-  await stack.stopGateway();
-  let error;
+    const { value, done } = await within(reader.read(), 10000, 'the next SSE bytes')
+    if (done) throw new Error(`the SSE stream ended: ${JSON.stringify(parseSSE(received))}`)
+    received.push(value)
+  }
+  while (parseSSE(received).events.length < 10) await next() // the reader now waits for chunk 11
+  await stack.stopGateway()
+  let error
   try {
-    for (;;) await next();
+    for (;;) await next()
   } catch (e) {
-    error = e;
+    error = e
   } finally {
-    await stack.startGateway();
+    await stack.startGateway()
   }
   // A failure to read is not the reply's failure: the browser must reconnect, not give up.
-  expect(error.code).toBe('ECONNREFUSED');
-  const { events, rest } = parseSSE(received);
-  expect(rest).toBe('');
-  expect(events.map((e) => e.event)).toEqual(new Array(10).fill('message'));
-  expect(events.map((e) => e.id)).toEqual(ids);
+  expect(error.code).toBe('ECONNREFUSED')
+  const { events, rest } = parseSSE(received)
+  expect(rest).toBe('')
+  expect(events.map((e) => e.event)).toEqual(new Array(10).fill('message'))
+  expect(events.map((e) => e.id)).toEqual(ids)
 
-  ids.push(...(await Promise.all(texts.slice(10).map((t) => writer.append(t)))));
-  await writer.done();
-  const request = new Request('https://app.example/chat', { headers: { 'Last-Event-ID': events.at(-1).id } });
-  const resumed = parseSSE(await readWebStream(readers.toSSEStream(id, { after: ChatStreams.resumePoint(request) })));
-  const resumedChunks = resumed.events.filter((e) => e.event === 'message');
-  expect(resumedChunks.map((e) => e.id)).toEqual(ids.slice(events.length));
-  expect([...events, ...resumedChunks].map((e) => e.data).join('')).toBe(texts.join(''));
-  expect(resumed.events.at(-1).event).toBe('done');
-});
+  ids.push(...(await Promise.all(texts.slice(10).map((t) => writer.append(t)))))
+  await writer.done()
+  const request = new Request('https://app.example/chat', { headers: { 'Last-Event-ID': events.at(-1).id } })
+  const resumed = parseSSE(await readWebStream(readers.toSSEStream(id, { after: ChatStreams.resumePoint(request) })))
+  const resumedChunks = resumed.events.filter((e) => e.event === 'message')
+  expect(resumedChunks.map((e) => e.id)).toEqual(ids.slice(events.length))
+  expect([...events, ...resumedChunks].map((e) => e.data).join('')).toBe(texts.join(''))
+  expect(resumed.events.at(-1).event).toBe('done')
+})
 
 test('script cache lost mid-stream (SCRIPT FLUSH) while appends are pipelined: chunks stay in call order', async () => {
   // Through a proxy, so the test can act between two requests of the producer: the second
   // request is held for a moment, and in that moment another client loads the append script (as
   // any other producer on the same server would).
-  const proxy = await startProxy(stack.url);
+  const proxy = await startProxy(stack.url)
   try {
-    const producer = pool.streams({}, { url: proxy.url });
-    const id = uniqueKey('faults-noscript');
-    await oracle.script('FLUSH'); // so the first write sends the script text, whatever ran before
-    const writer = await producer.create(id);
-    const lua = appendScriptFrom(proxy.requests);
-    await oracle.script('FLUSH');
-    proxy.requests.length = 0;
+    const producer = pool.streams({}, { url: proxy.url })
+    const id = uniqueKey('faults-noscript')
+    await oracle.script('FLUSH') // so the first write sends the script text, whatever ran before
+    const writer = await producer.create(id)
+    const lua = appendScriptFrom(proxy.requests)
+    await oracle.script('FLUSH')
+    proxy.requests.length = 0
 
     // Each request is held 300 ms before the proxy forwards it. The second append is made while
     // the first request is held, so it leaves in a request of its own right after the first one's
     // reply; while that second request is held, the script is loaded again.
-    proxy.plan({ delayMs: 300 }, { delayMs: 300 });
-    const requests = (n) => waitUntil(() => proxy.requests.length >= n, { timeoutMs: 5000, intervalMs: 5, what: `request ${n} at the proxy` });
-    const first = writer.append('first');
-    await requests(1);
-    const second = writer.append('second');
-    await requests(2);
-    await oracle.script('LOAD', lua);
-    const ids = await Promise.all([first, second]);
-    await writer.done();
-    const entries = await oracle.xrange(producer.key(id), '-', '+');
-    expect(entries.map(([, f]) => f[3])).toEqual(['', 'first', 'second', '']);
-    expectStrictlyIncreasing(ids);
+    proxy.plan({ delayMs: 300 }, { delayMs: 300 })
+    const requests = (n) =>
+      waitUntil(() => proxy.requests.length >= n, { timeoutMs: 5000, intervalMs: 5, what: `request ${n} at the proxy` })
+    const first = writer.append('first')
+    await requests(1)
+    const second = writer.append('second')
+    await requests(2)
+    await oracle.script('LOAD', lua)
+    const ids = await Promise.all([first, second])
+    await writer.done()
+    const entries = await oracle.xrange(producer.key(id), '-', '+')
+    expect(entries.map(([, f]) => f[3])).toEqual(['', 'first', 'second', ''])
+    expectStrictlyIncreasing(ids)
   } finally {
-    await proxy.close();
+    await proxy.close()
   }
-});
+})
 
 /** The Lua text of the append script, from the bodies the producer sent (EVAL carries it). */
 function appendScriptFrom(requests) {
   for (const { body } of requests) {
-    let parsed;
+    let parsed
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(body)
     } catch {
-      continue;
+      continue
     }
-    const commands = Array.isArray(parsed[0]) ? parsed : [parsed];
+    const commands = Array.isArray(parsed[0]) ? parsed : [parsed]
     for (const command of commands) {
-      if (String(command[0]).toLowerCase() === 'eval') return command[1];
+      if (String(command[0]).toLowerCase() === 'eval') return command[1]
     }
   }
-  throw new Error(`no EVAL among the producer's requests: ${JSON.stringify(requests.map((r) => r.body))}`);
+  throw new Error(`no EVAL among the producer's requests: ${JSON.stringify(requests.map((r) => r.body))}`)
 }

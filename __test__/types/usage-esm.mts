@@ -1,5 +1,12 @@
 // Type tests, ESM style. Compiled by __test__/types.test.js, never run.
-import Redis, { Redis as Named, Pipeline, ScanStream, ReplyError, TransportError, RestrictedCommandError } from '@fragment/redis-native'
+import Redis, {
+  Redis as Named,
+  Pipeline,
+  ScanStream,
+  ReplyError,
+  TransportError,
+  RestrictedCommandError,
+} from '@fragment/redis-native'
 import type { RedisOptions, RedisKey, RedisValue, Callback, ChainableCommander } from '@fragment/redis-native'
 import { fromEnv, createClient } from '@fragment/redis-native'
 import { startGateway, envLines } from '@fragment/redis-native/gateway'

@@ -17,7 +17,13 @@ function expectType<T>(_value: T): void {}
 function assertType<_T extends true>(): void {}
 
 export async function produce(redis: Redis, model: AsyncIterable<string>) {
-  const options: ChatStreamsOptions = { prefix: 'chat:', maxLen: 10_000, activeTtlSeconds: 600, finishedTtlSeconds: 60, pollMs: 500 }
+  const options: ChatStreamsOptions = {
+    prefix: 'chat:',
+    maxLen: 10_000,
+    activeTtlSeconds: 600,
+    finishedTtlSeconds: 60,
+    pollMs: 500,
+  }
   const streams = new ChatStreams(redis, options)
   const writer: ChatStreamWriter = await streams.create('chat-1')
   for await (const token of model) {

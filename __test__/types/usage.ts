@@ -1,6 +1,12 @@
 // Type tests, CommonJS style (`import x = require()`). Compiled by __test__/types.test.js, never run.
 import Redis = require('@fragment/redis-native')
-import { startGateway, envLines, DEFAULTS, type GatewayHandle, type StartGatewayOptions } from '@fragment/redis-native/gateway'
+import {
+  startGateway,
+  envLines,
+  DEFAULTS,
+  type GatewayHandle,
+  type StartGatewayOptions,
+} from '@fragment/redis-native/gateway'
 import { startDevStack, type DevStack } from '@fragment/redis-native/dev-stack'
 import type { Readable } from 'node:stream'
 
@@ -185,7 +191,23 @@ async function hashes(redis: Redis) {
   const [hcursor, hitems] = await redis.hscan('h', 0, 'MATCH', 'a*', 'COUNT', 10)
   const [, names] = await redis.hscan('h', '0', 'NOVALUES')
   assertType<Equal<typeof hitems, string[]>>()
-  expectType<unknown[]>([added, added2, added3, field, fieldBuf, fields, fields2, removed, inc, incf, hk, hv, hl, hcursor, names])
+  expectType<unknown[]>([
+    added,
+    added2,
+    added3,
+    field,
+    fieldBuf,
+    fields,
+    fields2,
+    removed,
+    inc,
+    incf,
+    hk,
+    hv,
+    hl,
+    hcursor,
+    names,
+  ])
 
   // @ts-expect-error hgetall resolves an object, not a string
   const notString: string = await redis.hgetall('h')
@@ -233,7 +255,23 @@ async function sets(redis: Redis) {
   const random: string | null = await redis.srandmember('s')
   const randomMany: string[] = await redis.srandmember('s', -2)
   const [scursor, smembers] = await redis.sscan('s', 0, 'COUNT', 50)
-  expectType<unknown[]>([a, a2, r, members, membersBuf, is, card, inter, union, popped, poppedMany, random, randomMany, scursor, smembers])
+  expectType<unknown[]>([
+    a,
+    a2,
+    r,
+    members,
+    membersBuf,
+    is,
+    card,
+    inter,
+    union,
+    popped,
+    poppedMany,
+    random,
+    randomMany,
+    scursor,
+    smembers,
+  ])
 }
 
 async function sortedSets(redis: Redis) {
@@ -259,7 +297,27 @@ async function sortedSets(redis: Redis) {
   const count: number = await redis.zcount('z', '-inf', '+inf')
   const popped: string[] = await redis.zpopmin('z', 2)
   const [zcursor, zitems] = await redis.zscan('z', 0, 'MATCH', '*')
-  expectType<unknown[]>([added, added2, added3, incr, incrNx, range, withScores, byScore, rangeBuf, rev, scored, rank, rankScore, removed, card, count, popped, zcursor, zitems])
+  expectType<unknown[]>([
+    added,
+    added2,
+    added3,
+    incr,
+    incrNx,
+    range,
+    withScores,
+    byScore,
+    rangeBuf,
+    rev,
+    scored,
+    rank,
+    rankScore,
+    removed,
+    card,
+    count,
+    popped,
+    zcursor,
+    zitems,
+  ])
   // @ts-expect-error ZSCORE resolves a string (or null), as in ioredis
   const notNumber: number = await redis.zscore('z', 'a')
   // @ts-expect-error ZRANGE has no such option
@@ -280,7 +338,8 @@ async function streams(redis: Redis) {
   const read = await redis.xread('COUNT', 10, 'STREAMS', 's', 't', '0', '0')
   assertType<Equal<typeof read, [key: string, items: [id: string, fields: string[]][]][] | null>>()
   if (read) {
-    for (const [key, items] of read) for (const [entryId, fields] of items) expectType<[string, string, string[]]>([key, entryId, fields])
+    for (const [key, items] of read)
+      for (const [entryId, fields] of items) expectType<[string, string, string[]]>([key, entryId, fields])
   }
   const len: number = await redis.xlen('s')
   const trimmed: number = await redis.xtrim('s', 'MAXLEN', '~', 100)
@@ -302,7 +361,21 @@ async function streams(redis: Redis) {
   const [next, autoclaimed] = await redis.xautoclaim('s', 'g', 'c', 1000, '0-0', 'COUNT', 10)
   assertType<Equal<typeof autoclaimed, [id: string, fields: string[]][]>>()
   const info: unknown[] = await redis.xinfo('STREAM', 's')
-  expectType<unknown[]>([id, id2, len, trimmed, trimmed2, deleted, created, destroyed, acked, claimed, claimedIds, next, info])
+  expectType<unknown[]>([
+    id,
+    id2,
+    len,
+    trimmed,
+    trimmed2,
+    deleted,
+    created,
+    destroyed,
+    acked,
+    claimed,
+    claimedIds,
+    next,
+    info,
+  ])
   // @ts-expect-error XRANGE entries are [id, fields] tuples
   const flat: string[] = await redis.xrange('s', '-', '+')
 }
@@ -385,14 +458,23 @@ async function pipelines(redis: Redis) {
 
   const tx = redis.multi().set('a', '1').expire('a', 10)
   const txResults: Redis.ExecResult = await tx.exec()
-  const batch = await redis.pipeline([['set', 'k', 'v'], ['get', 'k']]).exec()
+  const batch = await redis
+    .pipeline([
+      ['set', 'k', 'v'],
+      ['get', 'k'],
+    ])
+    .exec()
   redis.pipeline().get('a', (err, value) => expectType<string | null | undefined>(value))
   const chain: Redis.ChainableCommander = redis.multi()
   expectType<unknown[]>([length, txResults, batch, chain])
 
   // @ts-expect-error a queued command returns the pipeline, not a promise
   const notPromise: Promise<string | null> = redis.pipeline().get('a')
-  const called = redis.pipeline().call('GET', 'k').callBuffer(['GET', 'k']).addBatch([['incr', 'n']])
+  const called = redis
+    .pipeline()
+    .call('GET', 'k')
+    .callBuffer(['GET', 'k'])
+    .addBatch([['incr', 'n']])
   assertType<Equal<typeof called, Redis.Pipeline>>()
   // @ts-expect-error call() needs a command name
   redis.pipeline().call()
@@ -410,7 +492,9 @@ function events(redis: Redis) {
   redis.on('message', (channel, message) => expectType<[string, string]>([channel, message]))
   redis.on('messageBuffer', (channel, message) => expectType<[Buffer, Buffer]>([channel, message]))
   redis.on('pmessage', (pattern, channel, message) => expectType<string[]>([pattern, channel, message]))
-  redis.on('pmessageBuffer', (pattern, channel, message) => expectType<[string, Buffer, Buffer]>([pattern, channel, message]))
+  redis.on('pmessageBuffer', (pattern, channel, message) =>
+    expectType<[string, Buffer, Buffer]>([pattern, channel, message]),
+  )
   redis.off('error', (err: Error) => {})
   redis.on('somethingElse', (...args: unknown[]) => {}) // other names stay open, as on any EventEmitter
   const chained: Redis = redis.on('ready', () => {}).once('error', () => {})
@@ -475,7 +559,13 @@ function exportedTypes() {
 }
 
 async function gateway() {
-  const options: StartGatewayOptions = { token: 't', port: 0, host: '127.0.0.1', redis: DEFAULTS.redis, maxBody: 1 << 20 }
+  const options: StartGatewayOptions = {
+    token: 't',
+    port: 0,
+    host: '127.0.0.1',
+    redis: DEFAULTS.redis,
+    maxBody: 1 << 20,
+  }
   const handle: GatewayHandle = await startGateway(options)
   const url: string = handle.url
   const port: number = handle.port

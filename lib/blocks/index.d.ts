@@ -16,6 +16,10 @@ export declare class SessionStore<T = unknown> {
 /** Cache-aside for expensive queries, one loader call per key at a time in this process. */
 export declare class QueryCache {
   constructor(redis: Redis, options?: { prefix?: string; ttlSeconds?: number })
-  fetch<T>(key: string, loader: () => Promise<T>, options?: { ttlSeconds?: number }): Promise<{ value: T; hit: boolean }>
+  fetch<T>(
+    key: string,
+    loader: () => Promise<T>,
+    options?: { ttlSeconds?: number },
+  ): Promise<{ value: T; hit: boolean }>
   invalidate(...keys: string[]): Promise<number>
 }

@@ -1,67 +1,67 @@
-'use strict';
+'use strict'
 
 // The gateway CLI (`bin/fragment-redis.js gateway`) as a child process. It is ready once it has
 // printed its two `.env.local` lines; the URL line carries the real port (we may pass --port 0).
 
-const path = require('node:path');
-const { OwnedChild } = require('./child');
-const { delay, withTimeout } = require('./wait');
+const path = require('node:path')
+const { OwnedChild } = require('./child')
+const { delay, withTimeout } = require('./wait')
 
-const BIN = path.join(__dirname, '..', '..', 'bin', 'fragment-redis.js');
-const READY_TIMEOUT_MS = 15000;
-const IN_USE_RETRY_MS = 5000; // a restart on the same port may briefly find it still held
-const IN_USE_RETRY_INTERVAL_MS = 100;
-const ADDRESS_IN_USE = /address already in use|addrinuse|eaddrinuse/i;
+const BIN = path.join(__dirname, '..', '..', 'bin', 'fragment-redis.js')
+const READY_TIMEOUT_MS = 15000
+const IN_USE_RETRY_MS = 5000 // a restart on the same port may briefly find it still held
+const IN_USE_RETRY_INTERVAL_MS = 100
+const ADDRESS_IN_USE = /address already in use|addrinuse|eaddrinuse/i
 
-const redactor = (token) => (text) => text.split(token).join('<token>');
+const redactor = (token) => (text) => text.split(token).join('<token>')
 
 async function spawnGateway({ redisUrl, port, token, onUnexpectedExit }) {
-  const printed = {};
-  let announce;
-  const announced = new Promise((resolve) => (announce = resolve));
+  const printed = {}
+  let announce
+  const announced = new Promise((resolve) => (announce = resolve))
   const onStdoutLine = (line) => {
-    const match = /^(UPSTASH_REDIS_REST_URL|UPSTASH_REDIS_REST_TOKEN)=(.*)$/.exec(line.trim());
-    if (!match) return;
-    printed[match[1]] = match[2];
-    if (printed.UPSTASH_REDIS_REST_URL !== undefined && printed.UPSTASH_REDIS_REST_TOKEN !== undefined) announce();
-  };
-  const args = [BIN, 'gateway', '--redis', redisUrl, '--port', String(port), '--token', token, '--host', '127.0.0.1'];
+    const match = /^(UPSTASH_REDIS_REST_URL|UPSTASH_REDIS_REST_TOKEN)=(.*)$/.exec(line.trim())
+    if (!match) return
+    printed[match[1]] = match[2]
+    if (printed.UPSTASH_REDIS_REST_URL !== undefined && printed.UPSTASH_REDIS_REST_TOKEN !== undefined) announce()
+  }
+  const args = [BIN, 'gateway', '--redis', redisUrl, '--port', String(port), '--token', token, '--host', '127.0.0.1']
   const child = new OwnedChild('gateway', process.execPath, args, {
     redact: redactor(token),
     onStdoutLine,
     onUnexpectedExit,
-  });
+  })
 
   try {
     // Rejects only if the child dies before announcing itself.
     const exitedEarly = child.exited.then(() => {
-      throw new Error(child.describeExit());
-    });
-    await withTimeout(Promise.race([announced, exitedEarly]), READY_TIMEOUT_MS, () => new Error('timed out'));
-    if (printed.UPSTASH_REDIS_REST_TOKEN !== token) throw new Error('it printed a different token than it was given');
-    return { child, url: printed.UPSTASH_REDIS_REST_URL };
+      throw new Error(child.describeExit())
+    })
+    await withTimeout(Promise.race([announced, exitedEarly]), READY_TIMEOUT_MS, () => new Error('timed out'))
+    if (printed.UPSTASH_REDIS_REST_TOKEN !== token) throw new Error('it printed a different token than it was given')
+    return { child, url: printed.UPSTASH_REDIS_REST_URL }
   } catch (cause) {
-    await child.stop(1000);
+    await child.stop(1000)
     const error = new Error(
       `gateway (${BIN}, --port ${port}) did not start: ${cause.message}. Its output:\n${child.output()}`,
-    );
-    error.addressInUse = ADDRESS_IN_USE.test(child.output());
-    throw error;
+    )
+    error.addressInUse = ADDRESS_IN_USE.test(child.output())
+    throw error
   }
 }
 
 // Resolves `{ child, url }`. `restart`: "address in use" is retried for a few seconds, so that a
 // restart right after a stop does not fail on a port the old process just released.
 async function startGatewayChild({ redisUrl, port = 0, token, restart = false, onUnexpectedExit }) {
-  const deadline = Date.now() + IN_USE_RETRY_MS;
+  const deadline = Date.now() + IN_USE_RETRY_MS
   for (;;) {
     try {
-      return await spawnGateway({ redisUrl, port, token, onUnexpectedExit });
+      return await spawnGateway({ redisUrl, port, token, onUnexpectedExit })
     } catch (error) {
-      if (!restart || !error.addressInUse || Date.now() > deadline) throw error;
-      await delay(IN_USE_RETRY_INTERVAL_MS);
+      if (!restart || !error.addressInUse || Date.now() > deadline) throw error
+      await delay(IN_USE_RETRY_INTERVAL_MS)
     }
   }
 }
 
-module.exports = { startGatewayChild };
+module.exports = { startGatewayChild }

@@ -31,7 +31,12 @@ function* readEvents(buf) {
         yield { type: 'message', channel: Buffer.from(bytes()), payload: Buffer.from(bytes()) }
         break
       case 3:
-        yield { type: 'pmessage', pattern: Buffer.from(bytes()), channel: Buffer.from(bytes()), payload: Buffer.from(bytes()) }
+        yield {
+          type: 'pmessage',
+          pattern: Buffer.from(bytes()),
+          channel: Buffer.from(bytes()),
+          payload: Buffer.from(bytes()),
+        }
         break
       case 4: {
         const kind = KIND[u8()]

@@ -67,7 +67,10 @@ class Subscriptions {
 
   /** What is subscribed, for re-subscribing on a new native client. */
   names() {
-    return { channel: [...this.active.channel.values()].map((s) => s.name), pattern: [...this.active.pattern.values()].map((s) => s.name) }
+    return {
+      channel: [...this.active.channel.values()].map((s) => s.name),
+      pattern: [...this.active.pattern.values()].map((s) => s.name),
+    }
   }
 
   /** Forgets everything (the native client closed its streams). */
@@ -89,7 +92,8 @@ class Subscriptions {
         // nothing arrives once unsubscribe() has resolved. String events first, as ioredis does.
         case 'message':
           if (!this.active.channel.has(event.channel.toString('latin1'))) break
-          if (emitter.listenerCount('message') > 0) emitter.emit('message', event.channel.toString(), event.payload.toString())
+          if (emitter.listenerCount('message') > 0)
+            emitter.emit('message', event.channel.toString(), event.payload.toString())
           emitter.emit('messageBuffer', event.channel, event.payload)
           break
         case 'pmessage': {

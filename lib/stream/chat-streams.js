@@ -53,7 +53,16 @@ class ChatStreams {
    *   producer died; finishedTtlSeconds is how long a finished reply stays resumable; pollMs is the
    *   longest a reader waits without a notification before it checks again.
    */
-  constructor(redis, { prefix = 'chat:stream:', maxLen = 100_000, activeTtlSeconds = 24 * 3600, finishedTtlSeconds = 3600, pollMs = 1000 } = {}) {
+  constructor(
+    redis,
+    {
+      prefix = 'chat:stream:',
+      maxLen = 100_000,
+      activeTtlSeconds = 24 * 3600,
+      finishedTtlSeconds = 3600,
+      pollMs = 1000,
+    } = {},
+  ) {
     this.redis = redis
     this.prefix = prefix
     this.maxLen = maxLen
@@ -167,7 +176,11 @@ class ChatStreams {
 
   /** A Web ReadableStream of the chunks' text (for a Next.js route's Response). */
   toReadableStream(id, options) {
-    return toWebStream((signal) => this.read(id, { ...options, signal }), options?.signal, (chunk) => chunk.text)
+    return toWebStream(
+      (signal) => this.read(id, { ...options, signal }),
+      options?.signal,
+      (chunk) => chunk.text,
+    )
   }
 
   /**
@@ -334,7 +347,8 @@ function fieldsOf(flat) {
 function normalizeId(after) {
   const text = String(after)
   if (text === '0' || text === '') return '0-0'
-  if (!/^\d+(-\d+)?$/.test(text)) throw new TypeError(`after must be '0', '$' or a stream entry id, got ${JSON.stringify(text)}`)
+  if (!/^\d+(-\d+)?$/.test(text))
+    throw new TypeError(`after must be '0', '$' or a stream entry id, got ${JSON.stringify(text)}`)
   return text
 }
 

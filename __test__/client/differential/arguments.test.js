@@ -1,23 +1,40 @@
-'use strict';
+'use strict'
 // Argument handling: every value ioredis accepts as an argument is stored as the same bytes.
-const { both } = require('./differential');
+const { both } = require('./differential')
 
 /** Stores each value with SET and reads it back as a string: what actually reached Redis. */
 async function stored(r, key, values) {
-  const out = [];
+  const out = []
   for (const [i, value] of values.entries()) {
-    await r.set(`${key}:${i}`, value);
-    out.push(await r.get(`${key}:${i}`));
+    await r.set(`${key}:${i}`, value)
+    out.push(await r.get(`${key}:${i}`))
   }
-  return out;
+  return out
 }
 
 describe('differential: arguments', () => {
   both('numbers', async (r, key) =>
-    stored(r, key, [0, -0, 42, -7, 3.14, 0.1 + 0.2, 1e-7, 1e21, 2 ** 53, 2 ** 53 + 2, 2 ** 64, -(2 ** 70), Number.MAX_VALUE, NaN, Infinity, -Infinity]),
-  );
+    stored(r, key, [
+      0,
+      -0,
+      42,
+      -7,
+      3.14,
+      0.1 + 0.2,
+      1e-7,
+      1e21,
+      2 ** 53,
+      2 ** 53 + 2,
+      2 ** 64,
+      -(2 ** 70),
+      Number.MAX_VALUE,
+      NaN,
+      Infinity,
+      -Infinity,
+    ]),
+  )
 
-  both('bigints and booleans', async (r, key) => stored(r, key, [10n, -(2n ** 70n), true, false]));
+  both('bigints and booleans', async (r, key) => stored(r, key, [10n, -(2n ** 70n), true, false]))
 
   both('null and undefined become ""', async (r, key) => [
     ...(await stored(r, key, [null, undefined])),
@@ -25,7 +42,7 @@ describe('differential: arguments', () => {
     await r.hget(`${key}:h`, 'f'),
     await r.rpush(`${key}:l`, undefined, null, 'x'),
     await r.lrange(`${key}:l`, 0, -1),
-  ]);
+  ])
 
   both('nested arrays are flattened one level', async (r, key) => [
     await r.rpush(key, ['a', 'b'], 'c', ['d']),
@@ -33,7 +50,7 @@ describe('differential: arguments', () => {
     await r.sadd(`${key}:s`, [1, 2], [3]),
     await r.scard(`${key}:s`),
     await r.mget([key, `${key}:missing`]),
-  ]);
+  ])
 
   both('UTF-8 Buffers as keys and values', async (r, key) => [
     await r.set(Buffer.from(`${key}:buf`), Buffer.from('value from a Buffer')),
@@ -43,7 +60,7 @@ describe('differential: arguments', () => {
     await r.hgetall(`${key}:h`),
     await r.set(`${key}:empty`, Buffer.alloc(0)),
     await r.get(`${key}:empty`),
-  ]);
+  ])
 
   both('unicode and emoji in keys, fields and values', async (r, key) => [
     await r.set(`${key}:ключ:🔑`, 'значение 💾 中文 ñ'),
@@ -52,7 +69,7 @@ describe('differential: arguments', () => {
     await r.hset(`${key}:h`, 'émoji 🎉', '👍🏽'),
     await r.hgetall(`${key}:h`),
     await r.keys(`${key}:ключ:*`),
-  ]);
+  ])
 
   both('strings with quotes, newlines, commas and control characters', async (r, key) =>
     stored(r, key, [
@@ -73,12 +90,12 @@ describe('differential: arguments', () => {
       '%2F/path?x=1&y=2#frag',
       'aGVsbG8=',
     ]),
-  );
+  )
 
   both('lone surrogates are stored as U+FFFD', async (r, key) => [
     ...(await stored(r, key, ['a\ud800b', '\udc00', 'ok\ud83d'])),
     await r.strlen(`${key}:0`),
-  ]);
+  ])
 
   both('large integer replies come back as the same JS numbers', async (r, key) => [
     await r.set(key, '9007199254740993'),
@@ -87,7 +104,7 @@ describe('differential: arguments', () => {
     await r.set(`${key}:max`, '9223372036854775806'),
     await r.incr(`${key}:max`),
     await r.decrby(`${key}:neg`, '9223372036854775807'),
-  ]);
+  ])
 
   both('numbers as option arguments (EX, LIMIT, COUNT)', async (r, key) => [
     await r.set(key, 'v', 'EX', 100.0),
@@ -95,5 +112,5 @@ describe('differential: arguments', () => {
     await r.zrangebyscore(`${key}:z`, 0, 2.5, 'LIMIT', 0, 1),
     await r.lpush(`${key}:l`, 1, 2, 3),
     await r.lpop(`${key}:l`, 2),
-  ]);
-});
+  ])
+})

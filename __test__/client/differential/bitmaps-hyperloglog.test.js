@@ -1,6 +1,6 @@
-'use strict';
+'use strict'
 // Bitmap and HyperLogLog commands: ioredis and our client give the same replies.
-const { both, rejection } = require('./differential');
+const { both, rejection } = require('./differential')
 
 describe('differential: bitmaps and hyperloglog', () => {
   both('setbit / getbit / bitcount', async (r, key) => [
@@ -16,7 +16,7 @@ describe('differential: bitmaps and hyperloglog', () => {
     await r.bitcount(key, 0, 7, 'BIT'),
     await r.bitcount(`${key}:missing`),
     await rejection(r.setbit(key, 1, 2)),
-  ]);
+  ])
 
   both('bitpos / bitop / bitfield', async (r, key) => [
     await r.set(`${key}:a`, 'abc'),
@@ -27,7 +27,7 @@ describe('differential: bitmaps and hyperloglog', () => {
     await r.get(`${key}:and`),
     await r.bitfield(`${key}:f`, 'SET', 'u8', 0, 200, 'GET', 'u8', 0, 'INCRBY', 'u8', 0, 100),
     await r.bitfield(`${key}:f`, 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', 0, 250),
-  ]);
+  ])
 
   both('pfadd / pfcount / pfmerge', async (r, key) => [
     await r.pfadd(`${key}:1`, 'a', 'b', 'c'),
@@ -38,5 +38,5 @@ describe('differential: bitmaps and hyperloglog', () => {
     await r.pfmerge(`${key}:m`, `${key}:1`, `${key}:2`),
     await r.pfcount(`${key}:m`),
     await r.pfcount(`${key}:missing`),
-  ]);
-});
+  ])
+})

@@ -1,11 +1,11 @@
-'use strict';
+'use strict'
 // Redis error replies reach the caller as the same ReplyError (name and message) as in ioredis.
-const { both, rejection } = require('./differential');
+const { both, rejection } = require('./differential')
 
 describe('differential: errors', () => {
   both('WRONGTYPE across command groups', async (r, key) => {
-    await r.set(`${key}:s`, 'text');
-    await r.rpush(`${key}:l`, 'x');
+    await r.set(`${key}:s`, 'text')
+    await r.rpush(`${key}:l`, 'x')
     return [
       await rejection(r.lpush(`${key}:s`, 'x')),
       await rejection(r.hget(`${key}:s`, 'f')),
@@ -15,8 +15,8 @@ describe('differential: errors', () => {
       await rejection(r.get(`${key}:l`)),
       await rejection(r.hgetall(`${key}:l`)),
       await rejection(r.incr(`${key}:l`)),
-    ];
-  });
+    ]
+  })
 
   both('wrong number of arguments', async (r, key) => [
     await rejection(r.get()),
@@ -28,14 +28,14 @@ describe('differential: errors', () => {
     await rejection(r.mset({})),
     await rejection(r.zadd(key, 1)),
     await rejection(r.call('ping', 'a', 'b')),
-  ]);
+  ])
 
   both('unknown command via call', async (r, key) => [
     await rejection(r.call('nosuchcommand')),
     await rejection(r.call('nosuchcommand', key, 'with spaces', 'and "quotes"')),
     await rejection(r.call('GETT', key)),
     await rejection(r.call('nosuchcommand', 'ключ 🔑', 'a\nb')),
-  ]);
+  ])
 
   both('syntax errors', async (r, key) => [
     await rejection(r.set(key, 'v', 'NX', 'XX')),
@@ -46,7 +46,7 @@ describe('differential: errors', () => {
     await rejection(r.linsert(key, 'MIDDLE', 'a', 'b')),
     await rejection(r.scan(0, 'COUNT')),
     await rejection(r.xadd(key, 'not-an-id', 'f', 'v')),
-  ]);
+  ])
 
   both('value and range errors', async (r, key) => [
     await rejection(r.set(key, 'v', 'EX', 'soon')),
@@ -57,7 +57,7 @@ describe('differential: errors', () => {
     await rejection(r.incrbyfloat(key, 'x')),
     await rejection(r.setrange(key, -1, 'x')),
     await rejection(r.getrange(key, 'a', 1)),
-  ]);
+  ])
 
   both('no such key and other command-specific errors', async (r, key) => [
     await rejection(r.rename(`${key}:missing`, key)),
@@ -66,7 +66,7 @@ describe('differential: errors', () => {
     await rejection(r.xgroup('CREATE', `${key}:missing`, 'g', '$')),
     await rejection(r.evalsha('0000000000000000000000000000000000000000', 0)),
     await rejection(r.script('NOSUCHSUBCOMMAND')),
-  ]);
+  ])
 
   both('an error does not disturb the commands around it', async (r, key) =>
     Promise.all([
@@ -76,5 +76,5 @@ describe('differential: errors', () => {
       rejection(r.call('nosuchcommand')),
       r.append(key, '!'),
     ]),
-  );
-});
+  )
+})

@@ -1,4 +1,4 @@
-'use strict';
+'use strict'
 // Plumbing shared by the client suites (not a suite itself):
 //   Redis             the package under test, loaded from its root like a user would
 //   clients()         a factory whose clients are all disconnected after each test
@@ -6,35 +6,35 @@
 //   runNode()         a `node -e` child with a hard deadline, for process-exit behaviour
 //   closedPort()      a loopback port nothing listens on (connection refused)
 //   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
-const { spawn } = require('node:child_process');
-const path = require('node:path');
-const { freePort } = require('../../../lib/internal/free-port');
-const { direct, within, waitUntil, sha1 } = require('../../gateway/support');
+const { spawn } = require('node:child_process')
+const path = require('node:path')
+const { freePort } = require('../../../lib/internal/free-port')
+const { direct, within, waitUntil, sha1 } = require('../../gateway/support')
 
-const ROOT = path.resolve(__dirname, '../../..');
-const Redis = require(ROOT);
+const ROOT = path.resolve(__dirname, '../../..')
+const Redis = require(ROOT)
 
 /** `make(...args)` builds a client; every client made is disconnected after each test. */
 function clients() {
-  const made = [];
+  const made = []
   afterEach(() => {
-    for (const client of made.splice(0)) client.disconnect();
-  });
+    for (const client of made.splice(0)) client.disconnect()
+  })
   return (...args) => {
-    const client = new Redis(...args);
-    made.push(client);
-    return client;
-  };
+    const client = new Redis(...args)
+    made.push(client)
+    return client
+  }
 }
 
 async function rejectionOf(promise) {
-  let value;
+  let value
   try {
-    value = await promise;
+    value = await promise
   } catch (error) {
-    return error;
+    return error
   }
-  throw new Error(`expected a rejection, but it resolved with ${JSON.stringify(value)}`);
+  throw new Error(`expected a rejection, but it resolved with ${JSON.stringify(value)}`)
 }
 
 /**
@@ -42,33 +42,33 @@ async function rejectionOf(promise) {
  * `{ code, signal, stdout, stderr, ms, timedOut }`; the child is SIGKILLed after `timeoutMs`.
  */
 function runNode(script, { env = {}, timeoutMs = 10000 } = {}) {
-  const prelude = `const Redis = require(${JSON.stringify(ROOT)});\n`;
-  const started = Date.now();
+  const prelude = `const Redis = require(${JSON.stringify(ROOT)});\n`
+  const started = Date.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', prelude + script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    })
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c))
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c))
     const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
     child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
+      clearTimeout(timer)
+      reject(error)
+    })
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, timedOut });
-    });
-  });
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, timedOut })
+    })
+  })
 }
 
-const closedPort = freePort;
+const closedPort = freePort
 
-module.exports = { ROOT, Redis, clients, rejectionOf, runNode, closedPort, direct, within, waitUntil, sha1 };
+module.exports = { ROOT, Redis, clients, rejectionOf, runNode, closedPort, direct, within, waitUntil, sha1 }
