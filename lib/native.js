@@ -10,6 +10,14 @@ function platformName() {
   return `linux-${process.arch}-${glibc ? 'gnu' : 'musl'}`
 }
 
+/** `x86_64-unknown-linux-gnu` → `linux-x64-gnu`: napi's names for the binary packages. */
+function platformOfTarget(triple) {
+  const arch = triple.startsWith('x86_64') ? 'x64' : 'arm64'
+  if (triple.includes('darwin')) return `darwin-${arch}`
+  if (triple.includes('windows')) return `win32-${arch}-msvc`
+  return `linux-${arch}-${triple.endsWith('musl') ? 'musl' : 'gnu'}`
+}
+
 function attempts(error) {
   const seen = []
   for (let e = error; e && seen.length < 10; e = e.cause) seen.push(`  - ${String(e.message).split('\n')[0]}`)
@@ -20,7 +28,7 @@ try {
   module.exports = require('../binding.js')
 } catch (error) {
   const platform = platformName()
-  const supported = Object.keys(pkg.optionalDependencies || {}).map((name) => name.replace(`${pkg.name}-`, ''))
+  const supported = pkg.napi.targets.map(platformOfTarget)
   throw new Error(
     `${pkg.name}: no native binary for this platform (${platform}, Node ${process.version}).\n` +
       `Expected the package ${pkg.name}-${platform} (installed automatically as an optional dependency).\n` +

@@ -73,6 +73,30 @@ function pack(directory) {
   return path.join(ARTIFACTS, output.trim().split('\n').pop())
 }
 
+/**
+ * Packs the main package with `optionalDependencies` on every platform package of this version,
+ * as `napi pre-publish` writes them at release time (they are not in the repository's package.json:
+ * unpublished packages would break `npm ci`).
+ */
+function packMain() {
+  const staging = fs.mkdtempSync(path.join(ARTIFACTS, 'main-'))
+  try {
+    execFileSync('tar', ['xzf', pack(ROOT), '-C', staging])
+    const manifestPath = path.join(staging, 'package', 'package.json')
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
+    manifest.optionalDependencies = Object.fromEntries(
+      fs
+        .readdirSync(path.join(ROOT, 'npm'))
+        .sort()
+        .map((platform) => [`${pkg.name}-${platform}`, pkg.version]),
+    )
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n')
+    return pack(path.join(staging, 'package'))
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true })
+  }
+}
+
 function main() {
   const platform = hostPlatform()
   if (platform !== 'linux-x64-gnu') throw new Error(`packaging is set up for linux-x64-gnu hosts; this is ${platform}`)
@@ -90,7 +114,7 @@ function main() {
 
   fs.rmSync(ARTIFACTS, { recursive: true, force: true })
   fs.mkdirSync(ARTIFACTS)
-  const tarballs = [pack(ROOT), pack(platformDir)]
+  const tarballs = [packMain(), pack(platformDir)]
   for (const tarball of tarballs)
     log(`wrote ${path.relative(ROOT, tarball)} (${(fs.statSync(tarball).size / 1024).toFixed(0)} KB)`)
 }
