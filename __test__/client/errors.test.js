@@ -4,23 +4,12 @@
 // and the 'error' event.
 const { env, uniqueKey } = require('../helpers')
 const { startDevStack } = require('../../lib/dev-stack')
-const { Redis, clients, rejectionOf, runNode, closedPort, direct, within } = require('./support/common')
-const { startProxy } = require('./support/proxy')
+const { Redis, clients, rejectionOf, runNode, closedPort, within, useProxyAndOracle } = require('./support/common')
 
 const make = clients()
 const { url, token } = env()
 
-let proxy
-let oracle
-beforeAll(async () => {
-  proxy = await startProxy(url)
-  oracle = direct()
-})
-afterAll(async () => {
-  await proxy.close()
-  await oracle.quit()
-})
-afterEach(() => proxy.reset())
+const { proxy, oracle } = useProxyAndOracle()
 
 describe('ReplyError', () => {
   test("a Redis error reply rejects with a ReplyError carrying Redis's own text", async () => {
@@ -70,8 +59,8 @@ describe('transport failures', () => {
   })
 
   test('a 502 from the endpoint → EHTTP_502, for a read and for a write', async () => {
-    proxy.mode = { status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' }
-    const client = make({ url: proxy.url, token, retryStrategy: () => 1 })
+    proxy().mode = { status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' }
+    const client = make({ url: proxy().url, token, retryStrategy: () => 1 })
     const key = uniqueKey('502')
     const read = await rejectionOf(client.get(key))
     const write = await rejectionOf(client.set(key, 'v'))
@@ -80,7 +69,7 @@ describe('transport failures', () => {
       expect(error.message).toMatch(/502/)
     }
     // A write may have been applied behind a 502: it is never re-sent.
-    expect(proxy.requests.filter((r) => r.body.includes(key) && r.body.includes('"set"'))).toHaveLength(1)
+    expect(proxy().requests.filter((r) => r.body.includes(key) && r.body.includes('"set"'))).toHaveLength(1)
   })
 
   test.each([
@@ -88,13 +77,13 @@ describe('transport failures', () => {
     ['a transaction', (client, key) => client.multi().set(key, 'v').get(key).exec()],
     ['a binary (path-form) command', (client, key) => client.set(key, Buffer.from([0xff, 0xfe, 0x00]))],
   ])('a non-JSON 200 answer to %s → EPROTOCOL with a clear message', async (_, send) => {
-    proxy.mode = { status: 200, body: '<html>captive portal</html>', contentType: 'text/html' }
-    const client = make({ url: proxy.url, token })
+    proxy().mode = { status: 200, body: '<html>captive portal</html>', contentType: 'text/html' }
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('garbage')
     const error = await rejectionOf(send(client, key))
     expect(error.code).toBe('EPROTOCOL')
     expect(error.message).toMatch(/unexpected response/i)
-    expect(proxy.requestsFor(key).length).toBeGreaterThan(0) // it did go through the proxy
+    expect(proxy().requestsFor(key).length).toBeGreaterThan(0) // it did go through the proxy
   })
 
   describe('endpoint down (private dev stack)', () => {
@@ -136,8 +125,8 @@ describe("the 'error' event", () => {
   })
 
   test('is emitted for HTTP failures too (EHTTP_502)', async () => {
-    proxy.mode = { status: 502 }
-    const client = make({ url: proxy.url, token, maxRetriesPerRequest: 0 })
+    proxy().mode = { status: 502 }
+    const client = make({ url: proxy().url, token, maxRetriesPerRequest: 0 })
     const emitted = new Promise((resolve) => client.once('error', resolve))
     await rejectionOf(client.set(uniqueKey('event-502'), 'v'))
     expect((await within(emitted, 2000, "'error' event")).code).toBe('EHTTP_502')
@@ -182,10 +171,10 @@ describe('commands the REST API cannot run', () => {
   test.each(REFUSED)(
     '%s rejects at once, naming the command and the alternative; nothing is sent',
     async (_, send, name, alternative) => {
-      const client = make({ url: proxy.url, token })
+      const client = make({ url: proxy().url, token })
       const key = uniqueKey('refused')
-      await oracle.rpush(key, 'still-here') // a blocking pop that reached redis would take it
-      const before = proxy.requests.length
+      await oracle().rpush(key, 'still-here') // a blocking pop that reached redis would take it
+      const before = proxy().requests.length
       const started = Date.now()
       const error = await within(rejectionOf(send(client, key)), 1000, 'refusal')
       expect(Date.now() - started).toBeLessThan(200)
@@ -193,8 +182,8 @@ describe('commands the REST API cannot run', () => {
       expect(error).toBeInstanceOf(Redis.RestrictedCommandError)
       expect(error.message).toContain(name)
       expect(error.message).toMatch(alternative)
-      expect(proxy.requests.length).toBe(before)
-      expect(await oracle.lrange(key, 0, -1)).toEqual(['still-here'])
+      expect(proxy().requests.length).toBe(before)
+      expect(await oracle().lrange(key, 0, -1)).toEqual(['still-here'])
     },
   )
 
@@ -215,12 +204,12 @@ describe('commands the REST API cannot run', () => {
   })
 
   test('in multi() a refused command rejects the transaction and nothing runs', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('refused-multi')
     const error = await rejectionOf(client.multi().set(key, 'v').watch(key).exec())
     expect(error.message).toContain('WATCH')
-    expect(proxy.requestsFor(key)).toEqual([])
-    expect(await oracle.exists(key)).toBe(0)
+    expect(proxy().requestsFor(key)).toEqual([])
+    expect(await oracle().exists(key)).toBe(0)
   })
 })
 
@@ -234,13 +223,13 @@ describe('objects as arguments', () => {
     ['rpush(key, v, {})', (c, k) => c.rpush(k, 'ok', { a: 1 })],
     ["call('SET', key, {})", (c, k) => c.call('SET', k, { a: 1 })],
   ])('%s → TypeError, nothing stored', async (_, send) => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('object-arg')
     const error = await rejectionOf(send(client, key))
     expect(error).toBeInstanceOf(TypeError)
     expect(error.message).toMatch(/object|array|Map/)
-    expect(proxy.requestsFor(key)).toEqual([])
-    expect(await oracle.exists(key)).toBe(0)
+    expect(proxy().requestsFor(key)).toEqual([])
+    expect(await oracle().exists(key)).toBe(0)
   })
 
   test('in a pipeline: that slot is a TypeError, nothing of it is stored', async () => {
@@ -249,7 +238,7 @@ describe('objects as arguments', () => {
     const results = await client.pipeline().set(`${key}:ok`, 'v').set(key, { a: 1 }).exec()
     expect(results[0]).toEqual([null, 'OK'])
     expect(results[1][0]).toBeInstanceOf(TypeError)
-    expect(await oracle.exists(key)).toBe(0)
+    expect(await oracle().exists(key)).toBe(0)
   })
 
   test('in multi(): the whole transaction is refused, nothing is stored', async () => {
@@ -257,15 +246,15 @@ describe('objects as arguments', () => {
     const key = uniqueKey('object-arg-multi')
     const error = await rejectionOf(client.multi().set(`${key}:ok`, 'v').set(key, { a: 1 }).exec())
     expect(error).toBeInstanceOf(TypeError)
-    expect(await oracle.exists(key, `${key}:ok`)).toBe(0)
+    expect(await oracle().exists(key, `${key}:ok`)).toBe(0)
   })
 
   test('the ioredis object forms that have a meaning still work (hset(key, {f: v}), mset({k: v}))', async () => {
     const client = make({ url, token })
     const key = uniqueKey('object-form')
     expect(await client.hset(key, { f1: 'a', f2: 2 })).toBe(2)
-    expect(await oracle.hgetall(key)).toEqual({ f1: 'a', f2: '2' })
+    expect(await oracle().hgetall(key)).toEqual({ f1: 'a', f2: '2' })
     expect(await client.mset({ [`${key}:a`]: '1', [`${key}:b`]: '2' })).toBe('OK')
-    expect(await oracle.mget(`${key}:a`, `${key}:b`)).toEqual(['1', '2'])
+    expect(await oracle().mget(`${key}:a`, `${key}:b`)).toEqual(['1', '2'])
   })
 })

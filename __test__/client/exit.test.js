@@ -2,40 +2,16 @@
 // Whether a client lets Node exit: each case runs in its own `node -e` process with a deadline,
 // since "the process hangs" or "the process exits too early" can only be seen from outside.
 const { env, uniqueKey } = require('../helpers')
-const { runNode, closedPort, direct } = require('./support/common')
-const { startProxy } = require('./support/proxy')
+const { runNodeWith, expectCleanExit, closedPort, useProxyAndOracle } = require('./support/common')
 
 const DEADLINE_MS = 10000 // the child is killed after this: a hang fails, never stalls the suite
 const PROMPT_MS = 5000 // "exits by itself": node start-up plus a little, far below the deadline
 
-let proxy
-let oracle
-beforeAll(async () => {
-  proxy = await startProxy(env().url)
-  oracle = direct()
-})
-afterAll(async () => {
-  await proxy.close()
-  await oracle.quit()
-})
-afterEach(() => proxy.reset())
+const { proxy, oracle } = useProxyAndOracle()
 
 /** Runs `script` with `url`, `token` and `key` defined; asserts a clean, prompt exit. */
 async function run(script, { url = env().url, key = uniqueKey('exit') } = {}) {
-  const result = await runNode(
-    `const url = process.env.T_URL, token = process.env.T_TOKEN, key = process.env.T_KEY;\n${script}`,
-    {
-      env: { T_URL: url, T_TOKEN: env().token, T_KEY: key },
-      timeoutMs: DEADLINE_MS,
-    },
-  )
-  expect({ timedOut: result.timedOut, code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
-    timedOut: false,
-    code: 0,
-    signal: null,
-    stderr: '',
-  })
-  return result
+  return expectCleanExit(await runNodeWith({ url, token: env().token, key }, script, { timeoutMs: DEADLINE_MS }))
 }
 
 describe('process exit', () => {
@@ -50,20 +26,20 @@ describe('process exit', () => {
 
   test('a pending command keeps the process alive until its reply, then it exits', async () => {
     const key = uniqueKey('exit-pending')
-    proxy.plan({ delayMs: 1500 }) // the reply arrives well after the script's last line ran
+    proxy().plan({ delayMs: 1500 }) // the reply arrives well after the script's last line ran
     const { stdout, ms } = await run(
       `
       const client = new Redis({ url, token });
       client.set(key, 'v').then((reply) => console.log('reply', reply, Date.now() - started));
       const started = Date.now();
     `,
-      { url: proxy.url, key },
+      { url: proxy().url, key },
     )
     const match = /^reply OK (\d+)\n$/.exec(stdout)
     expect(match).not.toBeNull()
     expect(Number(match[1])).toBeGreaterThanOrEqual(1400)
     expect(ms).toBeLessThan(PROMPT_MS)
-    expect(await oracle.get(key)).toBe('v')
+    expect(await oracle().get(key)).toBe('v')
   })
 
   test('after quit() the process exits promptly', async () => {
@@ -89,7 +65,7 @@ describe('process exit', () => {
     )
     expect(stdout).toBe('quit OK 50\n')
     expect(ms).toBeLessThan(PROMPT_MS)
-    expect(await oracle.get(key)).toBe('50')
+    expect(await oracle().get(key)).toBe('50')
   })
 
   test('endpoint down: the command rejects with ECONNREFUSED and the process exits', async () => {

@@ -4,24 +4,14 @@
 // Raw keys are read with ioredis straight over TCP, so the prefix is checked independently.
 const { env, uniqueKey } = require('../helpers')
 const { startDevStack } = require('../../lib/dev-stack')
-const { Redis, clients, rejectionOf, direct, within, sha1 } = require('./support/common')
+const { Redis, clients, rejectionOf, within, sha1, useProxyAndOracle } = require('./support/common')
 const { startProxy } = require('./support/proxy')
 const IORedis = require('ioredis')
 
 const make = clients()
 const { url, token } = env()
 
-let proxy
-let oracle
-beforeAll(async () => {
-  proxy = await startProxy(url)
-  oracle = direct()
-})
-afterAll(async () => {
-  await proxy.close()
-  await oracle.quit()
-})
-afterEach(() => proxy.reset())
+const { proxy, oracle } = useProxyAndOracle()
 
 /** The commands (lower-case name first) that reached the proxy and mention `text`, in order. */
 function commandsSent(via, text) {
@@ -59,25 +49,25 @@ describe('keyPrefix', () => {
 
   test('set/get: the key is prefixed, the value is not', async () => {
     await client.set('a', 'a-value')
-    expect(await oracle.get(`${prefix}a`)).toBe('a-value')
-    expect(await oracle.exists('a')).toBe(0)
+    expect(await oracle().get(`${prefix}a`)).toBe('a-value')
+    expect(await oracle().exists('a')).toBe(0)
     expect(await client.get('a')).toBe('a-value')
     await client.set('b', 'b')
     await client.set('c', 'b') // a value equal to a key name stays as is
-    expect(await oracle.get(`${prefix}c`)).toBe('b')
+    expect(await oracle().get(`${prefix}c`)).toBe('b')
   })
 
   test('mget/mset/del prefix every key', async () => {
     expect(await client.mset('a', '1', 'b', '2')).toBe('OK')
-    expect(await oracle.mget(`${prefix}a`, `${prefix}b`)).toEqual(['1', '2'])
+    expect(await oracle().mget(`${prefix}a`, `${prefix}b`)).toEqual(['1', '2'])
     expect(await client.mget('a', 'b', 'missing')).toEqual(['1', '2', null])
     expect(await client.del('a', 'b')).toBe(2)
-    expect(await oracle.exists(`${prefix}a`, `${prefix}b`)).toBe(0)
+    expect(await oracle().exists(`${prefix}a`, `${prefix}b`)).toBe(0)
   })
 
   test('hset prefixes the key, not fields or values', async () => {
     await client.hset('h', 'field', 'value', 'other', 'x')
-    expect(await oracle.hgetall(`${prefix}h`)).toEqual({ field: 'value', other: 'x' })
+    expect(await oracle().hgetall(`${prefix}h`)).toEqual({ field: 'value', other: 'x' })
     expect(await client.hgetall('h')).toEqual({ field: 'value', other: 'x' })
   })
 
@@ -98,7 +88,7 @@ describe('keyPrefix', () => {
       [null, 'OK'],
       [null, 6],
     ])
-    expect(await oracle.mget(`${prefix}p`, `${prefix}m`)).toEqual(['2', '6'])
+    expect(await oracle().mget(`${prefix}p`, `${prefix}m`)).toEqual(['2', '6'])
   })
 
   test('scan MATCH is not prefixed (as in ioredis): pass the full pattern', async () => {
@@ -160,7 +150,7 @@ describe('call / callBuffer', () => {
     const client = make({ url, token })
     const key = uniqueKey('callbuffer')
     const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x41])
-    await oracle.set(key, bytes)
+    await oracle().set(key, bytes)
     const value = await client.callBuffer('GET', key)
     expect(Buffer.isBuffer(value)).toBe(true)
     expect(value.equals(bytes)).toBe(true)
@@ -180,16 +170,16 @@ describe('defineCommand', () => {
   const lua = (id) => `-- ${id}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`
 
   test('runs with EVALSHA, loading the script with EVAL only when redis does not know it', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('define')
     const script = lua(key)
     client.defineCommand('incrByScript', { numberOfKeys: 1, lua: script })
     expect(await client.incrByScript(key, 5)).toBe(5)
     expect(await client.incrByScript(key, 2)).toBe(7)
-    const sent = commandsSent(proxy, key)
+    const sent = commandsSent(proxy(), key)
     expect(sent.map(([name]) => name)).toEqual(['evalsha', 'eval', 'evalsha'])
     expect(sent[0].slice(1)).toEqual([sha1(script), '1', key, '5'])
-    expect(await oracle.get(key)).toBe('7')
+    expect(await oracle().get(key)).toBe('7')
   })
 
   test('without numberOfKeys the first argument gives it', async () => {
@@ -218,9 +208,9 @@ describe('defineCommand', () => {
       lua: `-- ${prefix}\nreturn redis.call('SET', KEYS[1], ARGV[1])`,
     })
     expect(await client.setPair('k', 'arg')).toBe('OK')
-    expect(await oracle.get(`${prefix}k`)).toBe('arg')
+    expect(await oracle().get(`${prefix}k`)).toBe('arg')
     expect(await client.pipeline().setPair('k2', 'v2').exec()).toEqual([[null, 'OK']])
-    expect(await oracle.get(`${prefix}k2`)).toBe('v2')
+    expect(await oracle().get(`${prefix}k2`)).toBe('v2')
   })
 
   test('a callback as last argument works', async () => {
@@ -235,15 +225,15 @@ describe('defineCommand', () => {
   })
 
   test('a script error is a ReplyError and is not retried as EVAL', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('define-error')
     client.defineCommand('incrBad', { numberOfKeys: 1, lua: lua(key) })
     await client.incrBad(key, 1) // loads it
-    await oracle.set(key, 'text')
+    await oracle().set(key, 'text')
     const error = await rejectionOf(client.incrBad(key, 1))
     expect(error).toBeInstanceOf(Redis.ReplyError)
     expect(error.message).toMatch(/not an integer/)
-    expect(commandsSent(proxy, key).map(([name]) => name)).toEqual(['evalsha', 'eval', 'evalsha'])
+    expect(commandsSent(proxy(), key).map(([name]) => name)).toEqual(['evalsha', 'eval', 'evalsha'])
   })
 
   // SCRIPT FLUSH empties the whole script cache: done on a private stack so other suites keep theirs.
@@ -292,7 +282,7 @@ describe('scan streams', () => {
   test('hscanStream: every field exactly once across pages; match filters', async () => {
     const client = make({ url, token })
     const key = uniqueKey('hscan')
-    await oracle.hset(key, Object.fromEntries(names('f').map((f) => [f, `v-${f}`])))
+    await oracle().hset(key, Object.fromEntries(names('f').map((f) => [f, `v-${f}`])))
     const pages = await pagesOf(client.hscanStream(key, { count: 10 }))
     expect(pages.length).toBeGreaterThan(1)
     const entries = pairs(pages.flat())
@@ -305,7 +295,7 @@ describe('scan streams', () => {
   test('sscanStream: every member exactly once across pages; match filters', async () => {
     const client = make({ url, token })
     const key = uniqueKey('sscan')
-    await oracle.sadd(key, names('m'))
+    await oracle().sadd(key, names('m'))
     const pages = await pagesOf(client.sscanStream(key, { count: 10 }))
     expect(pages.length).toBeGreaterThan(1)
     expect(pages.flat().sort()).toEqual(sorted(names('m')))
@@ -316,7 +306,7 @@ describe('scan streams', () => {
   test('zscanStream: every member exactly once, with its score; match filters', async () => {
     const client = make({ url, token })
     const key = uniqueKey('zscan')
-    await oracle.zadd(key, ...names('z').flatMap((m, i) => [i, m]))
+    await oracle().zadd(key, ...names('z').flatMap((m, i) => [i, m]))
     const pages = await pagesOf(client.zscanStream(key, { count: 10 }))
     expect(pages.length).toBeGreaterThan(1)
     const entries = pairs(pages.flat())
@@ -357,15 +347,15 @@ describe('scan streams', () => {
 
 describe('pipeline and multi', () => {
   test('exec() twice on one pipeline → the second rejects and sends nothing', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('exec-twice')
     const pipeline = client.pipeline().incr(key)
     expect(await pipeline.exec()).toEqual([[null, 1]])
     const error = await rejectionOf(pipeline.exec())
     expect(error).toBeInstanceOf(Error)
     expect(error.message).toMatch(/exec/)
-    expect(commandsSent(proxy, key)).toHaveLength(1)
-    expect(await oracle.get(key)).toBe('1')
+    expect(commandsSent(proxy(), key)).toHaveLength(1)
+    expect(await oracle().get(key)).toBe('1')
   })
 
   test('multi with a command Redis refuses to queue → EXECABORT ReplyError, nothing applied', async () => {
@@ -375,7 +365,7 @@ describe('pipeline and multi', () => {
     expect(error).toBeInstanceOf(Redis.ReplyError)
     expect(error.name).toBe('ReplyError')
     expect(error.message).toMatch(/^EXECABORT/)
-    expect(await oracle.exists(key)).toBe(0)
+    expect(await oracle().exists(key)).toBe(0)
   })
 
   test('multi with a runtime error → that slot holds a ReplyError, the others applied', async () => {
@@ -429,20 +419,20 @@ describe('enableAutoPipelining', () => {
   const expected = ['OK', ...Array.from({ length: COUNT - 2 }, (_, i) => i + 2), `x${'y'.repeat(COUNT - 2)}`]
 
   test('false: still works and stays ordered, with one request per command', async () => {
-    const client = make({ url: proxy.url, token, enableAutoPipelining: false })
+    const client = make({ url: proxy().url, token, enableAutoPipelining: false })
     const key = uniqueKey('no-autopipeline')
     expect(await sendBurst(client, key)).toEqual(expected)
-    const requests = proxy.requestsFor(key)
+    const requests = proxy().requestsFor(key)
     expect(requests.map((r) => JSON.parse(r.body).length)).toEqual(Array(COUNT).fill(1))
     expect(requests.map((r) => JSON.parse(r.body)[0][0])).toEqual(['set', ...Array(COUNT - 2).fill('append'), 'get'])
   })
 
   test('default: the same burst is ordered and shares requests', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('autopipeline')
     expect(await sendBurst(client, key)).toEqual(expected)
-    const sent = proxy.requestsFor(key)
+    const sent = proxy().requestsFor(key)
     expect(sent.length).toBeLessThan(COUNT)
-    expect(commandsSent(proxy, key).map(([name]) => name)).toEqual(['set', ...Array(COUNT - 2).fill('append'), 'get'])
+    expect(commandsSent(proxy(), key).map(([name]) => name)).toEqual(['set', ...Array(COUNT - 2).fill('append'), 'get'])
   })
 })

@@ -2,24 +2,13 @@
 // The ioredis life cycle on a stateless REST client: statuses and events, quit() draining,
 // disconnect() abandoning, lazyConnect, duplicate(), and the read-your-writes sync token.
 const { env, uniqueKey } = require('../helpers')
-const { clients, rejectionOf, direct, within, waitUntil } = require('./support/common')
-const { startProxy } = require('./support/proxy')
+const { clients, rejectionOf, within, waitUntil, useProxyAndOracle } = require('./support/common')
 
 const make = clients()
 const { url, token } = env()
 const LIFECYCLE_EVENTS = ['connect', 'ready', 'close', 'end']
 
-let proxy
-let oracle
-beforeAll(async () => {
-  proxy = await startProxy(url)
-  oracle = direct()
-})
-afterAll(async () => {
-  await proxy.close()
-  await oracle.quit()
-})
-afterEach(() => proxy.reset())
+const { proxy, oracle } = useProxyAndOracle()
 
 /** Records `[event, status at that moment]` for the life-cycle events. */
 function recordEvents(client) {
@@ -49,7 +38,7 @@ describe('status and events', () => {
     const key = uniqueKey('early')
     expect(client.status).not.toBe('ready')
     await expect(client.set(key, 'v')).resolves.toBe('OK')
-    expect(await oracle.get(key)).toBe('v')
+    expect(await oracle().get(key)).toBe('v')
   })
 
   test("quit() → 'close' then 'end', status 'end'", async () => {
@@ -92,11 +81,11 @@ describe('quit()', () => {
     expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
     expect(await within(quit, 5000, 'quit')).toBe('OK')
     expect(order).toEqual([...Array.from({ length: 100 }, (_, i) => i), 'quit'])
-    expect(await oracle.get(key)).toBe('100')
+    expect(await oracle().get(key)).toBe('100')
   })
 
   test('commands after quit() reject with "Connection is closed." and are not sent', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('after-quit')
     await client.ping()
     const quitting = client.quit()
@@ -107,8 +96,8 @@ describe('quit()', () => {
       expect(error).toBeInstanceOf(Error)
       expect(error.message).toBe('Connection is closed.')
     }
-    expect(proxy.requestsFor(key)).toEqual([])
-    expect(await oracle.exists(key)).toBe(0)
+    expect(proxy().requestsFor(key)).toEqual([])
+    expect(await oracle().exists(key)).toBe(0)
   })
 
   test('quit() on a client that never sent anything resolves OK and ends', async () => {
@@ -122,7 +111,7 @@ describe('quit()', () => {
 
 describe('disconnect()', () => {
   test('rejects commands not yet sent and ends', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('disconnect')
     const seen = recordEvents(client)
     const pending = [client.set(key, 'v'), client.get(key), client.incr(`${key}:n`)]
@@ -132,15 +121,15 @@ describe('disconnect()', () => {
     await waitUntil(() => seen.some(([name]) => name === 'end'), { timeoutMs: 2000, what: "'end'" })
     expect(client.status).toBe('end')
     expect(seen.map(([name]) => name).filter((n) => n === 'close' || n === 'end')).toEqual(['close', 'end'])
-    expect(proxy.requestsFor(key)).toEqual([])
+    expect(proxy().requestsFor(key)).toEqual([])
   })
 
   test('rejects a command already in flight at once instead of waiting for its reply', async () => {
-    proxy.mode = 'stall'
-    const client = make({ url: proxy.url, token })
+    proxy().mode = 'stall'
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('disconnect-inflight')
     const inflight = rejectionOf(client.get(key))
-    await waitUntil(() => proxy.requestsFor(key).length > 0, { timeoutMs: 2000, what: 'request at the proxy' })
+    await waitUntil(() => proxy().requestsFor(key).length > 0, { timeoutMs: 2000, what: 'request at the proxy' })
     const started = Date.now()
     client.disconnect()
     const error = await within(inflight, 1000, 'rejection of the in-flight command')
@@ -181,7 +170,7 @@ describe('duplicate()', () => {
       await original.quit()
       // The copy is unaffected by the original's quit, and shares its prefix.
       await expect(copy.set('k', 'v')).resolves.toBe('OK')
-      expect(await oracle.get(`${original.options.keyPrefix}k`)).toBe('v')
+      expect(await oracle().get(`${original.options.keyPrefix}k`)).toBe('v')
       await expect(original.get('k')).rejects.toThrow('Connection is closed.')
     } finally {
       copy.disconnect()
@@ -196,7 +185,7 @@ describe('duplicate()', () => {
       expect(copy.options.keyPrefix).toBe(prefix)
       expect(original.options.keyPrefix).toBe('')
       await copy.set('k', 'v')
-      expect(await oracle.get(`${prefix}k`)).toBe('v')
+      expect(await oracle().get(`${prefix}k`)).toBe('v')
     } finally {
       copy.disconnect()
     }
@@ -225,31 +214,31 @@ describe('readYourWritesSyncToken', () => {
     const shared = writer.readYourWritesSyncToken
     expect(shared).not.toBe('')
 
-    const reader = make({ url: proxy.url, token })
+    const reader = make({ url: proxy().url, token })
     reader.readYourWritesSyncToken = shared
     expect(reader.readYourWritesSyncToken).toBe(shared)
     expect(await reader.get(key)).toBe('written')
-    const [request] = proxy.requestsFor(key)
+    const [request] = proxy().requestsFor(key)
     expect(request.headers['upstash-sync-token']).toBe(shared)
     // The reader then carries on with the token the gateway gave it.
     expect(reader.readYourWritesSyncToken).not.toBe('')
   })
 
   test('setting it on a lazy client before its first command works too', async () => {
-    const reader = make({ url: proxy.url, token, lazyConnect: true })
+    const reader = make({ url: proxy().url, token, lazyConnect: true })
     const key = uniqueKey('sync-lazy')
     reader.readYourWritesSyncToken = 'abc-42'
     expect(reader.readYourWritesSyncToken).toBe('abc-42')
     await reader.get(key)
-    expect(proxy.requestsFor(key)[0].headers['upstash-sync-token']).toBe('abc-42')
+    expect(proxy().requestsFor(key)[0].headers['upstash-sync-token']).toBe('abc-42')
   })
 
   test('readYourWrites: false sends no sync token', async () => {
-    const client = make({ url: proxy.url, token, readYourWrites: false })
+    const client = make({ url: proxy().url, token, readYourWrites: false })
     const key = uniqueKey('sync-off')
     await client.set(key, '1')
     await client.get(key)
-    const requests = proxy.requestsFor(key)
+    const requests = proxy().requestsFor(key)
     expect(requests).toHaveLength(2)
     for (const request of requests) expect(request.headers['upstash-sync-token']).toBeUndefined()
   })

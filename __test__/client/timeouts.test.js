@@ -4,23 +4,12 @@
 const IORedis = require('ioredis')
 const { env, uniqueKey } = require('../helpers')
 const { startDevStack } = require('../../lib/dev-stack')
-const { clients, rejectionOf, direct, within } = require('./support/common')
-const { startProxy } = require('./support/proxy')
+const { clients, rejectionOf, within, useProxyAndOracle } = require('./support/common')
 
 const make = clients()
 const { url, token } = env()
 
-let proxy
-let oracle
-beforeAll(async () => {
-  proxy = await startProxy(url)
-  oracle = direct()
-})
-afterAll(async () => {
-  await proxy.close()
-  await oracle.quit()
-})
-afterEach(() => proxy.reset())
+const { proxy, oracle } = useProxyAndOracle()
 
 async function timed(promise) {
   const started = Date.now()
@@ -33,8 +22,8 @@ describe('commandTimeout', () => {
     ['a read', (c, k) => c.get(k)],
     ['a write', (c, k) => c.set(k, 'stalled')],
   ])("%s to a stalling endpoint rejects with 'Command timed out' after ~200 ms", async (_, send) => {
-    proxy.mode = 'stall'
-    const client = make({ url: proxy.url, token, commandTimeout: 200 })
+    proxy().mode = 'stall'
+    const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const { error, ms } = await timed(within(send(client, uniqueKey('stall')), 3000, 'the timeout'))
     expect(error.message).toBe('Command timed out')
     expect(ms).toBeGreaterThanOrEqual(190)
@@ -42,8 +31,8 @@ describe('commandTimeout', () => {
   })
 
   test('every command queued behind the stalled one times out too, each within the bound', async () => {
-    proxy.mode = 'stall'
-    const client = make({ url: proxy.url, token, commandTimeout: 200 })
+    proxy().mode = 'stall'
+    const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const key = uniqueKey('stall-many')
     const outcomes = await within(Promise.all([client.get(key), client.incr(key), client.get(key)].map(timed)), 3000)
     for (const { error, ms } of outcomes) {
@@ -53,78 +42,82 @@ describe('commandTimeout', () => {
   })
 
   test('the client stays usable: once the endpoint answers again, the next commands succeed', async () => {
-    proxy.mode = 'stall'
-    const client = make({ url: proxy.url, token, commandTimeout: 200 })
+    proxy().mode = 'stall'
+    const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const key = uniqueKey('stall-recover')
     expect((await timed(client.get(key))).error.message).toBe('Command timed out')
-    proxy.mode = 'pass'
+    proxy().mode = 'pass'
     expect(await within(client.set(key, 'v'), 3000, 'set after the stall')).toBe('OK')
     expect(await within(client.get(key), 3000, 'get after the stall')).toBe('v')
-    expect(await oracle.get(key)).toBe('v')
+    expect(await oracle().get(key)).toBe('v')
   })
 
   test('a reply slower than usual but within commandTimeout is not a timeout', async () => {
-    proxy.plan({ delayMs: 100 })
-    const client = make({ url: proxy.url, token, commandTimeout: 1000 })
+    proxy().plan({ delayMs: 100 })
+    const client = make({ url: proxy().url, token, commandTimeout: 1000 })
     expect(await client.ping()).toBe('PONG')
   })
 })
 
 describe('retries', () => {
   test('a read whose first requests are reset is retried and succeeds', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('retry-read')
-    await oracle.set(key, 'v')
-    proxy.plan('reset', 'reset')
+    await oracle().set(key, 'v')
+    proxy().plan('reset', 'reset')
     expect(await within(client.get(key), 5000, 'retried get')).toBe('v')
-    expect(proxy.requestsFor(key).map((r) => r.behaviour)).toEqual(['reset', 'reset', 'pass'])
+    expect(
+      proxy()
+        .requestsFor(key)
+        .map((r) => r.behaviour),
+    ).toEqual(['reset', 'reset', 'pass'])
   })
 
   test('maxRetriesPerRequest: 0 → a reset read fails with ECONNRESET after one attempt', async () => {
-    const client = make({ url: proxy.url, token, maxRetriesPerRequest: 0 })
+    const client = make({ url: proxy().url, token, maxRetriesPerRequest: 0 })
     const key = uniqueKey('retry-off')
-    proxy.plan('reset')
+    proxy().plan('reset')
     expect((await rejectionOf(client.get(key))).code).toBe('ECONNRESET')
-    expect(proxy.requestsFor(key)).toHaveLength(1)
+    expect(proxy().requestsFor(key)).toHaveLength(1)
   })
 
   test('retryStrategy returning a non-number turns retries off (ioredis semantics)', async () => {
-    const client = make({ url: proxy.url, token, retryStrategy: () => null })
+    const client = make({ url: proxy().url, token, retryStrategy: () => null })
     const key = uniqueKey('retry-strategy-off')
-    proxy.plan('reset')
+    proxy().plan('reset')
     expect((await rejectionOf(client.get(key))).code).toBe('ECONNRESET')
-    expect(proxy.requestsFor(key)).toHaveLength(1)
+    expect(proxy().requestsFor(key)).toHaveLength(1)
   })
 
   test('a write reset AFTER the gateway applied it is not re-sent: INCR counts once', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('retry-write')
-    proxy.plan('forward-reset')
+    proxy().plan('forward-reset')
     const error = await rejectionOf(client.incr(key))
     expect(error.code).toBe('ECONNRESET')
-    expect(proxy.requestsFor(key)).toHaveLength(1)
-    expect(await oracle.get(key)).toBe('1')
+    expect(proxy().requestsFor(key)).toHaveLength(1)
+    expect(await oracle().get(key)).toBe('1')
     // And the client carries on.
     expect(await client.incr(key)).toBe(2)
   })
 
   test('a write reset before it reached the gateway is not re-sent either (the client cannot know)', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('retry-write-unsent')
-    proxy.plan('reset')
+    proxy().plan('reset')
     expect((await rejectionOf(client.incr(key))).code).toBe('ECONNRESET')
-    expect(proxy.requestsFor(key)).toHaveLength(1)
-    expect(await oracle.exists(key)).toBe(0)
+    expect(proxy().requestsFor(key)).toHaveLength(1)
+    expect(await oracle().exists(key)).toBe(0)
   })
 
   test('a read auto-pipelined with a write shares its fate: the request is not re-sent', async () => {
-    const client = make({ url: proxy.url, token })
+    const client = make({ url: proxy().url, token })
     const key = uniqueKey('retry-mixed')
-    proxy.plan('forward-reset')
+    proxy().plan('forward-reset')
     const [read, write] = await Promise.all([rejectionOf(client.get(`${key}:r`)), rejectionOf(client.incr(key))])
     expect([read.code, write.code]).toEqual(['ECONNRESET', 'ECONNRESET'])
-    expect(proxy.requestsFor(key)).toHaveLength(1)
-    expect(await oracle.get(key)).toBe('1')
+    expect(proxy().requestsFor(key)).toHaveLength(1)
+    expect(await oracle().get(key)).toBe('1')
   })
 
   describe('gateway down, then back within the retry window (private dev stack)', () => {

@@ -19,7 +19,7 @@ const {
   messagesSoFar,
   oracleSubscriber,
 } = require('./support')
-const { closedPort } = require('../client/support/common')
+const { closedPort, runNodeWith, expectCleanExit } = require('../client/support/common')
 
 const DEADLINE_MS = 5000
 const CHILD_DEADLINE_MS = 15000 // the child is SIGKILLed after this: a hang fails, never stalls
@@ -141,22 +141,16 @@ describe('process exit', () => {
    * for publishing) defined. Asserts a clean exit before the deadline; returns the child's result.
    */
   async function run(script, { url = env().url, ch = channelName('exit'), whileRunning } = {}) {
-    const child = runNode(
-      `const url = process.env.T_URL, token = process.env.T_TOKEN, ch = process.env.T_CH;
-       const log = (...args) => console.log(...args);
+    const child = runNodeWith(
+      { url, token: env().token, ch },
+      `const log = (...args) => console.log(...args);
        ${script}`,
-      { env: { T_URL: url, T_TOKEN: env().token, T_CH: ch }, timeoutMs: CHILD_DEADLINE_MS },
+      { timeoutMs: CHILD_DEADLINE_MS },
     )
     if (whileRunning) await whileRunning(ch)
     const result = await child
     result.endedAt = Date.now()
-    expect({ timedOut: result.timedOut, code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
-      timedOut: false,
-      code: 0,
-      signal: null,
-      stderr: '',
-    })
-    return result
+    return expectCleanExit(result)
   }
 
   test('a client that never subscribed lets the process exit at once', async () => {

@@ -14,10 +14,7 @@
 const path = require('node:path')
 const IORedis = require('ioredis')
 const { env, uniqueKey } = require('../helpers')
-const { waitUntil, within } = require('../gateway/support')
-
-const ROOT = path.resolve(__dirname, '../..')
-const Redis = require(ROOT)
+const { ROOT, Redis, rejectionOf, waitUntil, within } = require('../client/support/common')
 const { ChatStreams, ChatStreamWriter, StreamFailedError, StreamNotFoundError } = require(path.join(ROOT, 'lib/stream'))
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -234,17 +231,6 @@ function whenCalled(object, method, predicate = () => true) {
     return result
   }
   return seen.promise
-}
-
-/** The error a promise rejects with; fails if it resolves. */
-async function rejectionOf(promise) {
-  let value
-  try {
-    value = await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error(`expected a rejection, but it resolved with ${JSON.stringify(value)}`)
 }
 
 module.exports = {

@@ -4,12 +4,17 @@
 //   clients()         a factory whose clients are all disconnected after each test
 //   rejectionOf()     the error a promise rejects with (fails if it resolves)
 //   runNode()         a `node -e` child with a hard deadline, for process-exit behaviour
+//   runNodeWith()     runNode() with named values defined as constants in the script
+//   expectCleanExit() asserts a child exited by itself: code 0, no signal, nothing on stderr
+//   useProxyAndOracle()  a fault proxy in front of the global gateway plus a direct ioredis oracle
 //   closedPort()      a loopback port nothing listens on (connection refused)
 //   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
 const { spawn } = require('node:child_process')
 const path = require('node:path')
 const { freePort } = require('../../../lib/internal/free-port')
 const { direct, within, waitUntil, sha1 } = require('../../gateway/support')
+const { env } = require('../../helpers')
+const { startProxy } = require('./proxy')
 
 const ROOT = path.resolve(__dirname, '../../..')
 const Redis = require(ROOT)
@@ -69,6 +74,65 @@ function runNode(script, { env = {}, timeoutMs = 10000 } = {}) {
   })
 }
 
+/**
+ * runNode() with each of `values` (`{ name: string }`) defined as `const name` at the top of
+ * `script`; the values travel in the child's environment as T_NAME.
+ */
+function runNodeWith(values, script, options = {}) {
+  const names = Object.keys(values)
+  const variable = (name) => `T_${name.toUpperCase()}`
+  const declarations = names.map((name) => `${name} = process.env.${variable(name)}`).join(', ')
+  return runNode(names.length ? `const ${declarations};\n${script}` : script, {
+    ...options,
+    env: { ...options.env, ...Object.fromEntries(names.map((name) => [variable(name), values[name]])) },
+  })
+}
+
+/** Asserts a runNode() child exited by itself, cleanly and before its deadline; returns `result`. */
+function expectCleanExit(result) {
+  expect({ timedOut: result.timedOut, code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
+    timedOut: false,
+    code: 0,
+    signal: null,
+    stderr: '',
+  })
+  return result
+}
+
+/**
+ * Registers the hooks of a suite that needs a fault proxy in front of the global gateway (reset
+ * after each test, closed at the end) and an ioredis client straight to redis-server (the oracle).
+ * Returns getters, as both exist only once beforeAll has run.
+ */
+function useProxyAndOracle(url = env().url) {
+  let proxy
+  let oracle
+  beforeAll(async () => {
+    proxy = await startProxy(url)
+    oracle = direct()
+  })
+  afterAll(async () => {
+    await proxy.close()
+    await oracle.quit()
+  })
+  afterEach(() => proxy.reset())
+  return { proxy: () => proxy, oracle: () => oracle }
+}
+
 const closedPort = freePort
 
-module.exports = { ROOT, Redis, clients, rejectionOf, runNode, closedPort, direct, within, waitUntil, sha1 }
+module.exports = {
+  ROOT,
+  Redis,
+  clients,
+  rejectionOf,
+  runNode,
+  runNodeWith,
+  expectCleanExit,
+  useProxyAndOracle,
+  closedPort,
+  direct,
+  within,
+  waitUntil,
+  sha1,
+}
