@@ -60,7 +60,10 @@ pub fn error_body(text: &str) -> String {
 fn write_json(value: &Value, encoding: Encoding, out: &mut String) {
     match value {
         Value::Nil => out.push_str("null"),
-        Value::Int(n) => out.push_str(&n.to_string()),
+        Value::Int(n) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{n}"); // into the String itself: no temporary allocation
+        }
         Value::Status(bytes) | Value::Bulk(bytes) => write_bytes(bytes, encoding, out),
         // Errors nested in arrays (EXEC results inside a Lua table, …) keep their envelope shape.
         Value::Error(text) => write_error(text, out),

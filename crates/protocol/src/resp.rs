@@ -102,8 +102,27 @@ fn parse_int(line: &[u8]) -> Result<i64, ProtocolError> {
 
 fn write_header(kind: u8, n: i64, out: &mut Vec<u8>) {
     out.push(kind);
-    out.extend_from_slice(n.to_string().as_bytes());
+    push_int(n, out);
     out.extend_from_slice(b"\r\n");
+}
+
+/// Decimal text of `n` without a temporary String: run for every command and reply.
+pub fn push_int(n: i64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 fn write_line(kind: u8, text: &[u8], out: &mut Vec<u8>) {
@@ -172,6 +191,15 @@ mod tests {
         let mut out = Vec::new();
         encode_command(&[&b"SET"[..], b"k", b"\x00\r\n"], &mut out);
         assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\n\x00\r\n\r\n");
+    }
+
+    #[test]
+    fn integers_print_like_to_string() {
+        for n in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            push_int(n, &mut out);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
     }
 
     #[test]
