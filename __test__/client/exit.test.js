@@ -2,7 +2,7 @@
 // Whether a client lets Node exit: each case runs in its own `node -e` process with a deadline,
 // since "the process hangs" or "the process exits too early" can only be seen from outside.
 const { env, uniqueKey } = require('../helpers')
-const { runNodeWith, expectCleanExit, closedPort, useProxyAndOracle } = require('./support/common')
+const { runNodeWith, expectExitedCleanly, closedPort, useProxyAndOracle } = require('./support/common')
 
 const DEADLINE_MS = 10000 // the child is killed after this: a hang fails, never stalls the suite
 const PROMPT_MS = 5000 // "exits by itself": node start-up plus a little, far below the deadline
@@ -11,7 +11,7 @@ const { proxy, oracle } = useProxyAndOracle()
 
 /** Runs `script` with `url`, `token` and `key` defined; asserts a clean, prompt exit. */
 async function run(script, { url = env().url, key = uniqueKey('exit') } = {}) {
-  return expectCleanExit(await runNodeWith({ url, token: env().token, key }, script, { timeoutMs: DEADLINE_MS }))
+  return expectExitedCleanly(await runNodeWith({ url, token: env().token, key }, script, { timeoutMs: DEADLINE_MS }))
 }
 
 describe('process exit', () => {

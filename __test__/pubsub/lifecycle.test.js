@@ -19,7 +19,7 @@ const {
   messagesSoFar,
   oracleSubscriber,
 } = require('./support')
-const { closedPort, runNodeWith, expectCleanExit } = require('../client/support/common')
+const { closedPort, runNodeWith, expectExitedCleanly } = require('../client/support/common')
 
 const DEADLINE_MS = 5000
 const CHILD_DEADLINE_MS = 15000 // the child is SIGKILLed after this: a hang fails, never stalls
@@ -150,7 +150,7 @@ describe('process exit', () => {
     if (whileRunning) await whileRunning(ch)
     const result = await child
     result.endedAt = Date.now()
-    return expectCleanExit(result)
+    return expectExitedCleanly(result)
   }
 
   test('a client that never subscribed lets the process exit at once', async () => {

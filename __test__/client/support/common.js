@@ -5,7 +5,7 @@
 //   rejectionOf()     the error a promise rejects with (fails if it resolves)
 //   runNode()         a `node -e` child with a hard deadline, for process-exit behaviour
 //   runNodeWith()     runNode() with named values defined as constants in the script
-//   expectCleanExit() asserts a child exited by itself: code 0, no signal, nothing on stderr
+//   expectExitedCleanly() asserts a child exited by itself: code 0, no signal, nothing on stderr
 //   useProxyAndOracle()  a fault proxy in front of the global gateway plus a direct ioredis oracle
 //   closedPort()      a loopback port nothing listens on (connection refused)
 //   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
@@ -89,7 +89,7 @@ function runNodeWith(values, script, options = {}) {
 }
 
 /** Asserts a runNode() child exited by itself, cleanly and before its deadline; returns `result`. */
-function expectCleanExit(result) {
+function expectExitedCleanly(result) {
   expect({ timedOut: result.timedOut, code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
     timedOut: false,
     code: 0,
@@ -128,7 +128,7 @@ module.exports = {
   rejectionOf,
   runNode,
   runNodeWith,
-  expectCleanExit,
+  expectExitedCleanly,
   useProxyAndOracle,
   closedPort,
   direct,
