@@ -4,7 +4,7 @@
 // Raw keys are read with ioredis straight over TCP, so the prefix is checked independently.
 const { env, uniqueKey } = require('../helpers')
 const { startDevStack } = require('../../lib/dev-stack')
-const { Redis, clients, rejectionOf, within, sha1, useProxyAndOracle } = require('./support/common')
+const { Redis, clients, rejectionOf, within, sha1, useProxyAndOracle, usePrivateStack } = require('./support/common')
 const { startProxy } = require('./support/proxy')
 const IORedis = require('ioredis')
 
@@ -318,22 +318,13 @@ describe('scan streams', () => {
 
   // The keyspace is shared by every suite; a private redis keeps the iteration free of others' keys.
   describe('scanStream (private dev stack)', () => {
-    let stack
-    let stackOracle
-    beforeAll(async () => {
-      stack = await startDevStack()
-      stackOracle = new IORedis(stack.redisUrl, { maxRetriesPerRequest: 1 })
-    }, 30000)
-    afterAll(async () => {
-      if (stackOracle) await stackOracle.quit()
-      if (stack) await stack.stop()
-    })
+    const priv = usePrivateStack()
 
     test('every key exactly once across pages; match filters', async () => {
-      const client = make({ url: stack.url, token: stack.token })
+      const client = make({ url: priv.stack.url, token: priv.stack.token })
       const keys = names('scan:')
-      await stackOracle.mset(...keys.flatMap((k) => [k, '1']))
-      await stackOracle.set('other:key', '1')
+      await priv.oracle.mset(...keys.flatMap((k) => [k, '1']))
+      await priv.oracle.set('other:key', '1')
       const pages = await pagesOf(client.scanStream({ match: 'scan:*', count: 10 }))
       expect(pages.length).toBeGreaterThan(1)
       expect(pages.flat().sort()).toEqual(sorted(keys))

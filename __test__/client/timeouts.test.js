@@ -1,10 +1,8 @@
 'use strict'
 // commandTimeout and retries, with a fault proxy in front of the real gateway (stall, reset) and a
 // private dev stack whose gateway can be stopped and started.
-const IORedis = require('ioredis')
 const { env, uniqueKey } = require('../helpers')
-const { startDevStack } = require('../../lib/dev-stack')
-const { clients, rejectionOf, within, useProxyAndOracle } = require('./support/common')
+const { clients, rejectionOf, within, useProxyAndOracle, usePrivateStack } = require('./support/common')
 
 const make = clients()
 const { url, token } = env()
@@ -121,30 +119,26 @@ describe('retries', () => {
   })
 
   describe('gateway down, then back within the retry window (private dev stack)', () => {
-    let stack
-    let stackOracle
-    beforeAll(async () => {
-      stack = await startDevStack()
-      stackOracle = new IORedis(stack.redisUrl, { maxRetriesPerRequest: 1 })
-    }, 30000)
-    afterAll(async () => {
-      if (stackOracle) await stackOracle.quit()
-      if (stack) await stack.stop()
-    })
+    const priv = usePrivateStack()
 
     test('a write that could not connect is retried (provably never sent) and applied once', async () => {
       // ~20 × 200 ms: a window wide enough for a gateway restart.
-      const client = make({ url: stack.url, token: stack.token, maxRetriesPerRequest: 20, retryStrategy: () => 200 })
+      const client = make({
+        url: priv.stack.url,
+        token: priv.stack.token,
+        maxRetriesPerRequest: 20,
+        retryStrategy: () => 200,
+      })
       const key = uniqueKey('retry-connect')
       expect(await client.ping()).toBe('PONG') // a pooled connection exists and must be dropped
-      await stack.stopGateway()
+      await priv.stack.stopGateway()
       const started = Date.now()
       const incr = client.incr(key)
       await new Promise((resolve) => setTimeout(resolve, 300)) // it fails to connect meanwhile
-      await stack.startGateway()
+      await priv.stack.startGateway()
       expect(await within(incr, 8000, 'the retried INCR')).toBe(1)
       expect(Date.now() - started).toBeGreaterThanOrEqual(300)
-      expect(await stackOracle.get(key)).toBe('1')
+      expect(await priv.oracle.get(key)).toBe('1')
     }, 30000)
   })
 })

@@ -7,6 +7,7 @@
 //   runNodeWith()     runNode() with named values defined as constants in the script
 //   expectExitedCleanly() asserts a child exited by itself: code 0, no signal, nothing on stderr
 //   useProxyAndOracle()  a fault proxy in front of the global gateway plus a direct ioredis oracle
+//   usePrivateStack()    a private redis-server + gateway for the suite, plus an ioredis oracle to it
 //   closedPort()      a loopback port nothing listens on (connection refused)
 //   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
 const { spawn } = require('node:child_process')
@@ -15,6 +16,8 @@ const { freePort } = require('../../../lib/internal/free-port')
 const { direct, within, waitUntil, sha1 } = require('../../gateway/support')
 const { env } = require('../../helpers')
 const { startProxy } = require('./proxy')
+const IORedis = require('ioredis')
+const { startDevStack } = require('../../../lib/dev-stack')
 
 const ROOT = path.resolve(__dirname, '../../..')
 const Redis = require(ROOT)
@@ -119,6 +122,24 @@ function useProxyAndOracle(url = env().url) {
   return { proxy: () => proxy, oracle: () => oracle }
 }
 
+/**
+ * Registers the hooks of a suite that needs its own dev stack (a keyspace or a gateway of its own)
+ * and an ioredis client straight to that stack's redis-server. The returned object's `stack` and
+ * `oracle` are filled in by beforeAll.
+ */
+function usePrivateStack() {
+  const fixture = { stack: undefined, oracle: undefined }
+  beforeAll(async () => {
+    fixture.stack = await startDevStack()
+    fixture.oracle = new IORedis(fixture.stack.redisUrl, { maxRetriesPerRequest: 1 })
+  }, 30000)
+  afterAll(async () => {
+    if (fixture.oracle) await fixture.oracle.quit()
+    if (fixture.stack) await fixture.stack.stop()
+  })
+  return fixture
+}
+
 const closedPort = freePort
 
 module.exports = {
@@ -130,6 +151,7 @@ module.exports = {
   runNodeWith,
   expectExitedCleanly,
   useProxyAndOracle,
+  usePrivateStack,
   closedPort,
   direct,
   within,
