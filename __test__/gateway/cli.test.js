@@ -1,0 +1,86 @@
+'use strict'
+// `fragment-redis gateway` as a user runs it: flags and their environment equivalents, the
+// required token, loopback by default and a loud warning otherwise.
+const { spawn, spawnSync } = require('node:child_process')
+const path = require('node:path')
+const { env } = require('../helpers')
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'fragment-redis.js')
+
+/** Starts the CLI and resolves with its URL and stderr once it prints the env lines. */
+function startCli(args, extraEnv = {}) {
+  const child = spawn(process.execPath, [BIN, 'gateway', ...args], {
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  child.stderr.on('data', (chunk) => (err += chunk))
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}${err}`)), 10_000)
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      const match = /^UPSTASH_REDIS_REST_URL=(\S+)$/m.exec(out)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ url: match[1], stderr: () => err })
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}${err}`)))
+  })
+  const stop = () => {
+    child.kill('SIGTERM')
+    return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))
+  }
+  return { ready, stop }
+}
+
+test('refuses to start without a token, saying how to give one', () => {
+  const result = spawnSync(process.execPath, [BIN, 'gateway', '--redis', env().redisUrl, '--port', '0'], {
+    env: { ...process.env, FRAGMENT_GATEWAY_TOKEN: '' },
+    encoding: 'utf8',
+    timeout: 10_000,
+  })
+  expect(result.status).toBe(1)
+  expect(result.stderr).toMatch(/token is required.*--token.*FRAGMENT_GATEWAY_TOKEN/)
+})
+
+test('binds 127.0.0.1 by default, with no warning', async () => {
+  const cli = startCli(['--redis', env().redisUrl, '--port', '0', '--token', 'cli-token'])
+  try {
+    const { url, stderr } = await cli.ready
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(stderr()).not.toMatch(/WARNING/)
+  } finally {
+    await cli.stop()
+  }
+})
+
+test('a non-loopback address gets a loud warning', async () => {
+  const cli = startCli(['--redis', env().redisUrl, '--port', '0', '--token', 'cli-token', '--host', '0.0.0.0'])
+  try {
+    const { stderr } = await cli.ready
+    expect(stderr()).toMatch(/WARNING: the gateway listens on http:\/\/0\.0\.0\.0:\d+, reachable from other machines/)
+  } finally {
+    await cli.stop()
+  }
+})
+
+test('environment variables stand in for the flags, --max-body included', async () => {
+  const cli = startCli([], {
+    FRAGMENT_REDIS_URL: env().redisUrl,
+    FRAGMENT_GATEWAY_PORT: '0',
+    FRAGMENT_GATEWAY_TOKEN: 'env-token',
+    FRAGMENT_GATEWAY_MAX_BODY: '1kb',
+  })
+  try {
+    const { url } = await cli.ready
+    const post = (body) => fetch(url, { method: 'POST', headers: { authorization: 'Bearer env-token' }, body })
+    expect(await (await post('["PING"]')).json()).toEqual({ result: 'PONG' })
+    const tooLarge = await post(JSON.stringify(['SET', 'cli:big', 'x'.repeat(2048)]))
+    expect(tooLarge.status).toBe(413)
+    expect((await tooLarge.json()).error).toMatch(/max request size exceeded.*1024 bytes/)
+  } finally {
+    await cli.stop()
+  }
+})
