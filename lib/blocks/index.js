@@ -3,6 +3,7 @@
 const { SessionStore } = require('./session-store.js')
 const { QueryCache } = require('./query-cache.js')
 const { ChatHistory } = require('./chat-history.js')
+const { RateLimit, RateLimitUnreachableError } = require('./rate-limit.js')
 const { UnreadableDataError } = require('./report.js')
 
-module.exports = { SessionStore, QueryCache, ChatHistory, UnreadableDataError }
+module.exports = { SessionStore, QueryCache, ChatHistory, RateLimit, RateLimitUnreachableError, UnreadableDataError }

@@ -19,11 +19,35 @@ class Script {
    */
   async run(redis, keys, args) {
     try {
+      return await this._run(redis, keys, args)
+    } catch (error) {
+      // `allow-key-locking` is Upstash's; a plain redis-server (ioredis straight to it) refuses the
+      // shebang. The same script without the flag does the same work on the same keys.
+      if (!/Unexpected flag in script shebang|Unknown lua shebang/i.test(String(error && error.message))) throw error
+      const plain = this.withoutUpstashFlags()
+      if (plain === this) throw error
+      return plain._run(redis, keys, args)
+    }
+  }
+
+  async _run(redis, keys, args) {
+    try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args)
     } catch (error) {
       if (!/NOSCRIPT/.test(String(error && error.message))) throw error
       return redis.eval(this.lua, keys.length, ...keys, ...args)
     }
+  }
+
+  /** This script with Upstash-only shebang flags removed (this one when it has none). */
+  withoutUpstashFlags() {
+    if (this._plain) return this._plain
+    const match = this.lua.match(/^#!lua flags=([^\n]*)\n/)
+    if (!match || !match[1].split(',').includes('allow-key-locking')) return (this._plain = this)
+    const flags = match[1].split(',').filter((flag) => flag !== 'allow-key-locking')
+    const shebang = flags.length > 0 ? `#!lua flags=${flags.join(',')}\n` : ''
+    this._plain = new Script(shebang + this.lua.slice(match[0].length))
+    return this._plain
   }
 }
 
