@@ -165,3 +165,9 @@ test('a message ChatHistory did not write is skipped and reported, the rest is s
   expect(contents(await chats.all('c'))).toEqual(range(1, 2))
   expect(reports.map((e) => e.reason)).toEqual(['json', 'shape'])
 })
+
+test('options that would be silently ignored are refused', () => {
+  expect(() => new ChatHistory(redis, { max: 10 })).toThrow(/unknown max/)
+  expect(() => new ChatHistory(redis, { prefix: 5 })).toThrow(/prefix must be a string/)
+  expect(() => new ChatHistory(null)).toThrow(/needs a Redis client/)
+})

@@ -311,3 +311,14 @@ test('an entry QueryCache did not write is a miss: reported, replaced', async ()
     ['UnreadableDataError', 'type'],
   ])
 })
+
+test('options that would be silently ignored are refused, before the loader runs', async () => {
+  const { cache, prefix } = caches()
+  const loader = jest.fn(async () => 1)
+  await expect(cache.fetch('k', loader, 30)).rejects.toThrow(/fetch\(\) options must be an object/)
+  await expect(cache.fetch('k', loader, { ttl: 30 })).rejects.toThrow(/unknown ttl/)
+  expect(loader).not.toHaveBeenCalled()
+  expect(await keysUnder(prefix)).toEqual([])
+  expect(() => new QueryCache(redis, { staleWhileRevalidate: 10 })).toThrow(/unknown staleWhileRevalidate/)
+  expect(() => new QueryCache({})).toThrow(/needs a Redis client/)
+})

@@ -395,5 +395,10 @@ describe('bad input', () => {
     await expect(ours.limit(undefined)).rejects.toThrow(TypeError)
     await expect(ours.limit('u', { rate: 1.5 })).rejects.toThrow(RangeError)
     await expect(ours.limit('u', { rate: '2' })).rejects.toThrow(RangeError)
+    await expect(ours.limit('u', { tokens: 2 })).rejects.toThrow(/unknown tokens/)
+    await expect(ours.limit('u', 2)).rejects.toThrow(/must be an object/)
+    expect(
+      () => new RateLimit(redis, { limiter: RateLimit.fixedWindow(1, '1 s'), whenUnreachable: 'deny', timeout: 1 }),
+    ).toThrow(/unknown timeout/)
   })
 })

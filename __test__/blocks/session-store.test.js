@@ -254,3 +254,15 @@ test('a bad ttlSeconds is refused at construction', () => {
     expect(() => new SessionStore(redis, { ttlSeconds })).toThrow(RangeError)
   }
 })
+
+test('options that would be silently ignored are refused', async () => {
+  const { sessions } = store()
+  expect(() => new SessionStore(redis, { ttl: 60 })).toThrow(/unknown ttl/)
+  expect(() => new SessionStore(redis, { prefix: null })).toThrow(/prefix must be a string/)
+  expect(() => new SessionStore(undefined)).toThrow(/needs a Redis client/)
+  await expect(sessions.create({}, 'u1')).rejects.toThrow(/create\(\) options must be an object/)
+  await expect(sessions.create({}, { user: 'u1' })).rejects.toThrow(/unknown user/)
+  const id = await sessions.create({ a: 1 })
+  await expect(sessions.rotate(id, { userid: 'u1' })).rejects.toThrow(/unknown userid/)
+  expect(await sessions.get(id)).toEqual({ a: 1 })
+})

@@ -8,7 +8,7 @@ const { randomUUID } = require('node:crypto')
 const { encodeJson, decodeJson } = require('./json.js')
 const { Script } = require('./scripts.js')
 const { UnreadableDataError, reporter } = require('./report.js')
-const { positiveInteger, nonEmptyString, describe } = require('./validate.js')
+const { positiveInteger, nonEmptyString, options, prefix: prefixOption, client, describe } = require('./validate.js')
 const { exec } = require('./transaction.js')
 
 const DEFAULT_MAX_MESSAGES = 1000
@@ -35,12 +35,15 @@ class ChatHistory {
    * @param {{ prefix?: string, maxMessages?: number, ttlSeconds?: number, onError?: (error: Error) => void }} [options]
    *   maxMessages: the oldest beyond it are trimmed; ttlSeconds: a chat expires this long after its last append
    */
-  constructor(
-    redis,
-    { prefix = 'chat:history:', maxMessages = DEFAULT_MAX_MESSAGES, ttlSeconds = DEFAULT_TTL_SECONDS, onError } = {},
-  ) {
-    this.redis = redis
-    this.prefix = String(prefix)
+  constructor(redis, settings) {
+    const {
+      prefix = 'chat:history:',
+      maxMessages = DEFAULT_MAX_MESSAGES,
+      ttlSeconds = DEFAULT_TTL_SECONDS,
+      onError,
+    } = options(settings, ['prefix', 'maxMessages', 'ttlSeconds', 'onError'], 'ChatHistory options')
+    this.redis = client(redis, 'ChatHistory')
+    this.prefix = prefixOption(prefix, 'ChatHistory prefix')
     this.maxMessages = positiveInteger(maxMessages, 'ChatHistory maxMessages')
     this.ttlSeconds = positiveInteger(ttlSeconds, 'ChatHistory ttlSeconds')
     this.report = reporter(onError)

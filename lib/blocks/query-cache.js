@@ -14,7 +14,14 @@ const { randomUUID } = require('node:crypto')
 const { encodeJson, decodeJson } = require('./json.js')
 const { Script, dropUnreadable } = require('./scripts.js')
 const { UnreadableDataError, reporter } = require('./report.js')
-const { positiveInteger, nonNegativeInteger, nonEmptyString } = require('./validate.js')
+const {
+  positiveInteger,
+  nonNegativeInteger,
+  nonEmptyString,
+  options,
+  prefix: prefixOption,
+  client,
+} = require('./validate.js')
 
 const DEFAULT_TTL_SECONDS = 60
 const DEFAULT_LOCK_MS = 10000
@@ -75,19 +82,21 @@ class QueryCache {
    * @param {{ prefix?: string, ttlSeconds?: number, staleSeconds?: number, lockMs?: number,
    *   onError?: (error: Error) => void, waitUntil?: (promise: Promise<unknown>) => void }} [options]
    */
-  constructor(
-    redis,
-    {
+  constructor(redis, settings) {
+    const {
       prefix = 'cache:',
       ttlSeconds = DEFAULT_TTL_SECONDS,
       staleSeconds = 0,
       lockMs = DEFAULT_LOCK_MS,
       onError,
       waitUntil,
-    } = {},
-  ) {
-    this.redis = redis
-    this.prefix = String(prefix)
+    } = options(
+      settings,
+      ['prefix', 'ttlSeconds', 'staleSeconds', 'lockMs', 'onError', 'waitUntil'],
+      'QueryCache options',
+    )
+    this.redis = client(redis, 'QueryCache')
+    this.prefix = prefixOption(prefix, 'QueryCache prefix')
     this.ttlSeconds = positiveInteger(ttlSeconds, 'QueryCache ttlSeconds')
     this.staleSeconds = nonNegativeInteger(staleSeconds, 'QueryCache staleSeconds')
     this.lockMs = positiveInteger(lockMs, 'QueryCache lockMs')
@@ -110,8 +119,8 @@ class QueryCache {
    * @param {{ ttlSeconds?: number, staleSeconds?: number, tags?: string[] }} [options]
    * @returns {Promise<{ value: T, hit: boolean, stale: boolean }>}
    */
-  async fetch(key, loader, options = {}) {
-    const call = this._call(key, loader, options)
+  async fetch(key, loader, fetchOptions) {
+    const call = this._call(key, loader, fetchOptions)
     const found = await this._read(call)
     if (found.hit) {
       if (!found.fresh) this._refresh(call)
@@ -155,7 +164,12 @@ class QueryCache {
     )
   }
 
-  _call(key, loader, { ttlSeconds = this.ttlSeconds, staleSeconds = this.staleSeconds, tags = [] } = {}) {
+  _call(key, loader, fetchOptions) {
+    const {
+      ttlSeconds = this.ttlSeconds,
+      staleSeconds = this.staleSeconds,
+      tags = [],
+    } = options(fetchOptions, ['ttlSeconds', 'staleSeconds', 'tags'], 'QueryCache fetch() options')
     nonEmptyString(key, 'QueryCache key')
     if (typeof loader !== 'function') throw new TypeError('QueryCache loader must be a function')
     positiveInteger(ttlSeconds, 'QueryCache ttlSeconds')

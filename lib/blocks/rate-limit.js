@@ -12,7 +12,7 @@
 // decision carries `reason: 'unreachable'` and the error, which `onError` also receives.
 const scripts = require('./rate-limit-scripts.js')
 const { reporter } = require('./report.js')
-const { positiveInteger, nonNegativeInteger, nonEmptyString, describe } = require('./validate.js')
+const { positiveInteger, nonNegativeInteger, nonEmptyString, options, client, describe } = require('./validate.js')
 
 const DEFAULT_PREFIX = '@upstash/ratelimit'
 const DYNAMIC_LIMIT_KEY_SUFFIX = ':dynamic:global'
@@ -74,17 +74,19 @@ class RateLimit {
    * @param {{ limiter: object, whenUnreachable: 'allow' | 'deny' | 'throw', prefix?: string,
    *   timeoutMs?: number, dynamicLimits?: boolean, onError?: (error: Error) => void }} options
    */
-  constructor(
-    redis,
-    {
+  constructor(redis, settings) {
+    const {
       limiter,
       whenUnreachable,
       prefix = DEFAULT_PREFIX,
       timeoutMs = DEFAULT_TIMEOUT_MS,
       dynamicLimits = false,
       onError,
-    } = {},
-  ) {
+    } = options(
+      settings,
+      ['limiter', 'whenUnreachable', 'prefix', 'timeoutMs', 'dynamicLimits', 'onError'],
+      'RateLimit options',
+    )
     if (!limiter || !['fixedWindow', 'slidingWindow', 'tokenBucket'].includes(limiter.algorithm)) {
       throw new TypeError(
         'RateLimit limiter must come from RateLimit.fixedWindow(), .slidingWindow() or .tokenBucket()',
@@ -95,7 +97,7 @@ class RateLimit {
         `RateLimit whenUnreachable must be chosen: 'allow' (fail open), 'deny' (fail closed) or 'throw', got ${describe(whenUnreachable)}`,
       )
     }
-    this.redis = redis
+    this.redis = client(redis, 'RateLimit')
     this.limiter = limiter
     this.whenUnreachable = whenUnreachable
     this.prefix = nonEmptyString(prefix, 'RateLimit prefix')
@@ -110,7 +112,8 @@ class RateLimit {
    * @returns {Promise<{ success: boolean, limit: number, remaining: number, reset: number,
    *   pending: Promise<unknown>, reason?: 'unreachable', error?: Error }>}
    */
-  async limit(identifier, { rate = 1 } = {}) {
+  async limit(identifier, limitOptions) {
+    const { rate = 1 } = options(limitOptions, ['rate'], 'RateLimit limit() options')
     const key = this._key(identifier)
     if (!Number.isSafeInteger(rate)) throw new RangeError(`RateLimit rate must be an integer, got ${describe(rate)}`)
     const now = Date.now()

@@ -9,7 +9,7 @@ const { randomBytes } = require('node:crypto')
 const { encodeJson, decodeJson } = require('./json.js')
 const { Script, dropUnreadable } = require('./scripts.js')
 const { UnreadableDataError, reporter } = require('./report.js')
-const { positiveInteger, nonEmptyString } = require('./validate.js')
+const { positiveInteger, nonEmptyString, options, prefix: prefixOption, client } = require('./validate.js')
 const { exec } = require('./transaction.js')
 
 const ENVELOPE_VERSION = 1
@@ -44,9 +44,14 @@ class SessionStore {
    *   ttlSeconds: sliding expiry, default 7 days; onError: gets an UnreadableDataError when a
    *   session key holds data this store did not write (default: a process warning)
    */
-  constructor(redis, { prefix = 'session:', ttlSeconds = 7 * 24 * 3600, onError } = {}) {
-    this.redis = redis
-    this.prefix = String(prefix)
+  constructor(redis, settings) {
+    const {
+      prefix = 'session:',
+      ttlSeconds = 7 * 24 * 3600,
+      onError,
+    } = options(settings, ['prefix', 'ttlSeconds', 'onError'], 'SessionStore options')
+    this.redis = client(redis, 'SessionStore')
+    this.prefix = prefixOption(prefix, 'SessionStore prefix')
     this.ttlSeconds = positiveInteger(ttlSeconds, 'SessionStore ttlSeconds')
     this.report = reporter(onError)
   }
@@ -55,7 +60,8 @@ class SessionStore {
    * Stores `data` under a new unguessable id and returns the id (the cookie value). With `userId`,
    * the session is listed for destroyUserSessions(userId).
    */
-  async create(data, { userId } = {}) {
+  async create(data, createOptions) {
+    const { userId } = options(createOptions, ['userId'], 'SessionStore create() options')
     const text = this._encode(data, userId)
     const id = newId()
     if (userId === undefined) {
@@ -103,7 +109,8 @@ class SessionStore {
    * fixation). `changes.data` / `changes.userId` replace the data / the owner on the way. Resolves
    * with the new id, or null when `id` has no session (then create() one).
    */
-  async rotate(id, changes = {}) {
+  async rotate(id, rotateChanges) {
+    const changes = options(rotateChanges, ['data', 'userId'], 'SessionStore rotate() changes')
     const hasData = Object.prototype.hasOwnProperty.call(changes, 'data')
     if (hasData || changes.userId !== undefined) this._encode(hasData ? changes.data : null, changes.userId)
     if (!isId(id)) return null
