@@ -108,6 +108,17 @@ describe('bad data under a session key is "no session", reported once and delete
     expect(await dropUnreadable.run(redis, [key], [await direct.get(key)])).toBe(1)
   })
 
+  test('an onError handler that throws cannot turn the report into a failed request', async () => {
+    const sessions = new SessionStore(redis, {
+      prefix: uniqueKey('session') + ':',
+      onError: () => {
+        throw new Error('logger down')
+      },
+    })
+    await direct.set(sessions.prefix + id, '{')
+    expect(await sessions.get(id)).toBeNull()
+  })
+
   test('without onError, a process warning reports it (never a throw)', async () => {
     const sessions = new SessionStore(redis, { prefix: uniqueKey('session') + ':' })
     const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => {})

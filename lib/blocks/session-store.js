@@ -13,6 +13,7 @@ const { positiveInteger, nonEmptyString, options, prefix: prefixOption, client }
 const { exec } = require('./transaction.js')
 
 const ENVELOPE_VERSION = 1
+const DEFAULT_TTL_SECONDS = 7 * 24 * 3600
 // A concurrent update() may change the session between rotate()'s read and its swap; the swap then
 // refuses and rotate() reads again. More changes than this in a row mean something else is wrong.
 const ROTATE_ATTEMPTS = 5
@@ -47,7 +48,7 @@ class SessionStore {
   constructor(redis, settings) {
     const {
       prefix = 'session:',
-      ttlSeconds = 7 * 24 * 3600,
+      ttlSeconds = DEFAULT_TTL_SECONDS,
       onError,
     } = options(settings, ['prefix', 'ttlSeconds', 'onError'], 'SessionStore options')
     this.redis = client(redis, 'SessionStore')
