@@ -1,6 +1,7 @@
 // Type tests for lib/blocks/index.d.ts (`@fragment/redis-native/blocks`). Compiled by
 // __test__/types.test.js under module nodenext and commonjs, never run.
 import Redis = require('@fragment/redis-native')
+import IORedis from 'ioredis'
 import {
   ChatHistory,
   QueryCache,
@@ -81,4 +82,18 @@ export async function limits(redis: Redis, ip: string) {
   RateLimit.fixedWindow(5, '1 minute')
   await result.pending
   return (await limiter.getRemaining(ip)).remaining
+}
+
+export function onIORedis(client: IORedis) {
+  return [
+    new SessionStore(client),
+    new QueryCache(client),
+    new ChatHistory(client),
+    new RateLimit(client, { limiter: RateLimit.fixedWindow(1, 1000), whenUnreachable: 'allow' }),
+  ]
+}
+
+export function notAClient() {
+  // @ts-expect-error a block needs a Redis client
+  return new QueryCache({ get: async () => null })
 }

@@ -1,10 +1,21 @@
-import type { Redis } from '../../index'
+type Command = (...args: any[]) => Promise<any>
 
 /**
  * What the blocks need from a client: this package's `Redis`, or an ioredis instance (scripts use
- * `evalsha(sha, numkeys, ...keys, ...args)`, transactions `multi()…exec()`).
+ * `evalsha(sha, numkeys, ...keys, ...args)`, transactions `multi()…exec()` with `[error, reply]` pairs).
  */
-export type BlockRedis = Redis
+export interface BlockRedis {
+  get: Command
+  set: Command
+  getex: Command
+  del: Command
+  expire: Command
+  pttl: Command
+  smembers: Command
+  evalsha: Command
+  eval: Command
+  multi(): any
+}
 
 /** JSON data: what the blocks store. Anything else is refused with a TypeError before a write. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
