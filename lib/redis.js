@@ -7,7 +7,7 @@ const native = require('./native.js')
 const commandTable = require('./commands.js')
 const { resolveOptions, nativeOptions } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
-const { normalizeArgs, encodeCommand } = require('./arguments.js')
+const { normalizeArgs, encodeCommand, pathSegmentProblem } = require('./arguments.js')
 const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
@@ -125,10 +125,20 @@ class Redis extends EventEmitter {
       if (!this._dispatcher || this._closing) throw connectionClosed()
       this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
       const names = args.flat().map((name) => (Buffer.isBuffer(name) ? name : Buffer.from(String(name))))
+      const verb = kind === 'channel' ? 'subscribe' : 'psubscribe'
       if (operation === 'add' && names.length === 0) {
-        throw new ReplyError(
-          `ERR wrong number of arguments for '${kind === 'channel' ? 'subscribe' : 'psubscribe'}' command`,
-        )
+        throw new ReplyError(`ERR wrong number of arguments for '${verb}' command`)
+      }
+      // Each name is the last segment of the stream's URL (/subscribe/<channel>); refused before
+      // anything opens if that path would lose it.
+      for (const name of operation === 'add' ? names : []) {
+        const problem = pathSegmentProblem(name)
+        if (problem) {
+          throw new TypeError(
+            `${verb}: the ${kind} is ${problem}. The REST API opens a ${kind} as the URL /${verb}/<${kind}>, ` +
+              `so this ${kind} cannot be subscribed to over REST; use another name`,
+          )
+        }
       }
       result =
         operation === 'add'
