@@ -5,7 +5,7 @@ const { createHash } = require('node:crypto')
 
 const native = require('./native.js')
 const commandTable = require('./commands.js')
-const { resolveOptions, nativeOptions } = require('./options.js')
+const { resolveOptions, nativeOptions, missingConfiguration } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
 const { normalizeArgs, encodeCommand, pathSegmentProblem } = require('./arguments.js')
 const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
@@ -14,10 +14,16 @@ const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
 const { Subscriptions } = require('./pubsub/subscriptions.js')
 
+/** What an HTTP header value can carry (the `http` crate's rule): visible ASCII, space and tab. */
+const SYNC_TOKEN = /^[\x20-\x7e\t]*$/
+
 class Redis extends EventEmitter {
   /**
    * `new Redis()`, `new Redis(url)`, `new Redis(url, options)`, `new Redis(options)`; url and token
    * default to UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_URL / KV_REST_API_TOKEN).
+   * An invalid option or URL throws here; a missing url or token does not (a build step may load
+   * this module without secrets): the client stays in status 'wait' and every command rejects
+   * with an ERR_MISSING_CONFIG error naming the variables.
    */
   constructor(...args) {
     super()
@@ -26,7 +32,7 @@ class Redis extends EventEmitter {
     this._dispatcher = null
     this._closing = false
     this._scripts = new Map()
-    if (!this.options.lazyConnect) {
+    if (!this.options.lazyConnect && !missingConfiguration(this.options)) {
       // Built now, so a configuration that cannot work throws here rather than failing every command.
       this._pendingDispatcher = this._createDispatcher()
       this.connect().catch(() => {})
@@ -52,10 +58,29 @@ class Redis extends EventEmitter {
     return this._dispatcher ? this._dispatcher.native.syncToken : ''
   }
 
+  /**
+   * Checked here, because the token goes into a header of every later request: a value that
+   * cannot would make each of them fail to build.
+   */
   set readYourWritesSyncToken(token) {
+    if (typeof token !== 'string') {
+      throw new TypeError(`readYourWritesSyncToken must be a string (another client's token), got ${typeof token}`)
+    }
+    if (!SYNC_TOKEN.test(token)) {
+      throw new TypeError(
+        'readYourWritesSyncToken must be printable ASCII (an HTTP header value), as read from another ' +
+          "client's readYourWritesSyncToken; this value has other characters",
+      )
+    }
+    this._usable()
+    this._dispatcher.native.syncToken = token
+  }
+
+  /** Connects a client still in 'wait'; throws why it cannot be used, if it cannot. */
+  _usable() {
     if (this.status === 'wait') this.connect().catch(() => {})
-    if (!this._dispatcher) throw connectionClosed()
-    this._dispatcher.native.syncToken = String(token)
+    if (this._dispatcher && !this._closing) return
+    throw missingConfiguration(this.options) ?? connectionClosed()
   }
 
   /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
@@ -85,9 +110,11 @@ class Redis extends EventEmitter {
 
   /** The native client; throws when the configuration cannot work (bad URL, unusable token). */
   _createDispatcher() {
+    const missing = missingConfiguration(this.options)
+    if (missing) throw missing
     const transport = nativeOptions(this.options)
     return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
-      commandTimeout: this.options.commandTimeout,
+      commandTimeout: transport.requestTimeoutMs,
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
       onTransportError: (error) => this._emitError(error),
@@ -121,8 +148,7 @@ class Redis extends EventEmitter {
     const [args, callback] = splitCallback(rawArgs)
     let result
     try {
-      if (this.status === 'wait') this.connect().catch(() => {})
-      if (!this._dispatcher || this._closing) throw connectionClosed()
+      this._usable()
       this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
       const names = args.flat().map((name) => (Buffer.isBuffer(name) ? name : Buffer.from(String(name))))
       const verb = kind === 'channel' ? 'subscribe' : 'psubscribe'
@@ -188,7 +214,7 @@ class Redis extends EventEmitter {
 
   /** A new client with the same options (and any overrides). */
   duplicate(override) {
-    return new Redis({ ...this.options, ...override })
+    return new Redis({ ...this.options, token: this.options.token, ...override })
   }
 
   /** Any command by name: `call('GET', 'k')` or `call(['GET', 'k'])`. */
@@ -293,7 +319,7 @@ class Redis extends EventEmitter {
   _send(entry) {
     if (this.status === 'wait') this.connect().catch(() => {})
     if (!this._dispatcher || this._closing || this.status === 'end' || this.status === 'close') {
-      entry.fail(connectionClosed())
+      entry.fail((!this._dispatcher && missingConfiguration(this.options)) || connectionClosed())
       return entry.promise
     }
     return this._dispatcher.send(entry)
