@@ -184,8 +184,14 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[
 
 /** Refuses what cannot be an Upstash endpoint, at construction rather than on every command. */
 function checkUrl(url, allowInsecureHttp) {
-  // Credentials in the URL are never echoed (nor sent: the token travels as a Bearer header).
-  const shown = JSON.stringify(url.replace(/\/\/[^/@]*@/, '//<credentials>@').slice(0, 80))
+  // Credentials and queries (`?_token=…`) in the URL are never echoed, nor sent: the token travels
+  // as a Bearer header only.
+  const shown = JSON.stringify(
+    url
+      .replace(/\/\/[^/@]*@/, '//<credentials>@')
+      .replace(/([?#]).*$/s, '$1…')
+      .slice(0, 80),
+  )
   const invalid = (why) => new Error(`Invalid Upstash REST URL ${shown}: ${why}`)
   let parsed
   try {
