@@ -31,6 +31,10 @@ const DEFAULTS = Object.freeze({
   allowInsecureHttp: false,
 })
 
+/** What an HTTP header value can carry (the `http` crate's rule): visible ASCII, space and tab. */
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/
+const isHeaderValue = (text) => HEADER_VALUE.test(text)
+
 /** `maxRetriesPerRequest: null` (ioredis: retry without limit) is capped here. */
 const UNLIMITED_RETRIES = 10
 
@@ -160,6 +164,13 @@ function resolveOptions(args, env = process.env) {
   const token = explicit('token', givenToken) ?? fromEnv(env, TOKEN_VARS)
   const merged = { ...DEFAULTS, ...given }
   if (url) checkUrl(url, merged.allowInsecureHttp)
+  // Checked here rather than by the transport so that lazyConnect clients fail as early.
+  if (token && !isHeaderValue(token)) {
+    throw new TypeError(
+      'the REST token contains characters that cannot be sent in an HTTP header (a line break, or ' +
+        'non-ASCII text?); copy it again from the Upstash console',
+    )
+  }
   const resolved = { ...merged, url: url ? url.replace(/\/+$/, '') : undefined }
   // A getter, not a value: even util.inspect(…, { showHidden: true }) shows only "[Getter]".
   Object.defineProperty(resolved, 'token', { get: () => token, enumerable: false })
@@ -250,4 +261,4 @@ function retries(o) {
   return { maxRetries, retryBaseMs: base, retryCapMs: Math.max(base, typeof cap === 'number' ? delay(cap) : base) }
 }
 
-module.exports = { resolveOptions, nativeOptions, missingConfiguration, timeoutMs, DEFAULTS }
+module.exports = { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue, timeoutMs, DEFAULTS }

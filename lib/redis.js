@@ -5,7 +5,7 @@ const { createHash } = require('node:crypto')
 
 const native = require('./native.js')
 const commandTable = require('./commands.js')
-const { resolveOptions, nativeOptions, missingConfiguration } = require('./options.js')
+const { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
 const { normalizeArgs, encodeCommand, pathSegmentProblem } = require('./arguments.js')
 const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
@@ -13,9 +13,6 @@ const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
 const { Subscriptions } = require('./pubsub/subscriptions.js')
-
-/** What an HTTP header value can carry (the `http` crate's rule): visible ASCII, space and tab. */
-const SYNC_TOKEN = /^[\x20-\x7e\t]*$/
 
 class Redis extends EventEmitter {
   /**
@@ -30,6 +27,7 @@ class Redis extends EventEmitter {
     this.options = resolveOptions(args)
     this.status = 'wait'
     this._dispatcher = null
+    this._connectError = undefined // why the last connect() failed, for the commands that follow
     this._closing = false
     this._scripts = new Map()
     if (!this.options.lazyConnect && !missingConfiguration(this.options)) {
@@ -66,7 +64,7 @@ class Redis extends EventEmitter {
     if (typeof token !== 'string') {
       throw new TypeError(`readYourWritesSyncToken must be a string (another client's token), got ${typeof token}`)
     }
-    if (!SYNC_TOKEN.test(token)) {
+    if (!isHeaderValue(token)) {
       throw new TypeError(
         'readYourWritesSyncToken must be printable ASCII (an HTTP header value), as read from another ' +
           "client's readYourWritesSyncToken; this value has other characters",
@@ -80,7 +78,12 @@ class Redis extends EventEmitter {
   _usable() {
     if (this.status === 'wait') this.connect().catch(() => {})
     if (this._dispatcher && !this._closing) return
-    throw missingConfiguration(this.options) ?? connectionClosed()
+    throw this._unusable()
+  }
+
+  /** Why commands cannot be sent: the configuration's problem if connecting failed, else closed. */
+  _unusable() {
+    return (!this._dispatcher && (missingConfiguration(this.options) ?? this._connectError)) || connectionClosed()
   }
 
   /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
@@ -93,8 +96,10 @@ class Redis extends EventEmitter {
     try {
       dispatcher = dispatcher ?? this._createDispatcher()
     } catch (error) {
+      this._connectError = error
       return withCallback(Promise.reject(error), callback)
     }
+    this._connectError = undefined
     this._dispatcher = dispatcher
     this._closing = false
     this._setStatus('connecting')
@@ -319,7 +324,7 @@ class Redis extends EventEmitter {
   _send(entry) {
     if (this.status === 'wait') this.connect().catch(() => {})
     if (!this._dispatcher || this._closing || this.status === 'end' || this.status === 'close') {
-      entry.fail((!this._dispatcher && missingConfiguration(this.options)) || connectionClosed())
+      entry.fail(this._unusable())
       return entry.promise
     }
     return this._dispatcher.send(entry)

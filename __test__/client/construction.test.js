@@ -231,6 +231,12 @@ describe('configuration errors', () => {
     expect(error.message).not.toBe('Connection is closed.')
   })
 
+  test('the same for a lazyConnect client: refused at construction, not "Connection is closed." later', () => {
+    const error = thrownBy(() => make({ url, token: `${SECRET}\nsecond-line`, lazyConnect: true }))
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error.message).toMatch(/token contains characters that cannot be sent in an HTTP header/)
+  })
+
   test('a wrong token reaches the gateway and is rejected without echoing it', async () => {
     const error = await rejectionOf(make({ url, token: SECRET }).get(uniqueKey('construct')))
     expect(error.code).toBe('EUNAUTHORIZED')
