@@ -102,9 +102,9 @@ declare namespace Redis {
     /**
      * ioredis-style backoff: `times` → delay in ms. Retries run inside the native core, so it is
      * sampled once: `retryStrategy(1)` gives the first delay and `retryStrategy(20)` the cap.
-     * Returning a non-number (ioredis: "stop retrying") turns retries off.
+     * Returning a non-number (ioredis: "stop retrying"), or `retryStrategy: null`, turns retries off.
      */
-    retryStrategy?: (times: number) => number | void | null
+    retryStrategy?: ((times: number) => number | void | null) | null
     /** `true`: set nothing up until connect() or the first command. Default `false`. */
     lazyConnect?: boolean
     /**

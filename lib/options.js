@@ -42,7 +42,8 @@ const describeValue = (v) => (typeof v === 'string' ? `the string ${JSON.stringi
 
 /**
  * Each option's rule. `null` counts as "not given" for every option (ioredis treats null as its
- * default, e.g. `connectionName: null`), except maxRetriesPerRequest, where null means "no limit".
+ * default, e.g. `connectionName: null`), except two where ioredis gives it a meaning:
+ * `maxRetriesPerRequest: null` is "no limit", `retryStrategy: null` is "never retry".
  */
 const RULES = {
   keyPrefix(v) {
@@ -158,7 +159,8 @@ function resolveOptions(args, env = process.env) {
   const { url: givenUrl, token: givenToken, ...rest } = options
   const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== null))
   for (const [name, value] of Object.entries(given)) if (Object.hasOwn(RULES, name)) RULES[name](value)
-  if (given.maxRetriesPerRequest === undefined && rest.maxRetriesPerRequest === null) given.maxRetriesPerRequest = null
+  // Two nulls with a meaning of their own in ioredis: no retry limit, and no retries at all.
+  for (const name of ['maxRetriesPerRequest', 'retryStrategy']) if (rest[name] === null) given[name] = null
 
   const url = explicit('url', givenUrl) ?? fromEnv(env, URL_VARS)
   const token = explicit('token', givenToken) ?? fromEnv(env, TOKEN_VARS)
@@ -252,6 +254,7 @@ function nativeOptions(o) {
  */
 function retries(o) {
   const maxRetries = o.maxRetriesPerRequest === null ? UNLIMITED_RETRIES : o.maxRetriesPerRequest
+  if (o.retryStrategy === null) return { maxRetries: 0 }
   if (typeof o.retryStrategy !== 'function') return { maxRetries }
   const first = o.retryStrategy(1)
   if (typeof first !== 'number') return { maxRetries: 0 }

@@ -107,7 +107,7 @@ describe('every option: values that would mean something else are refused at con
       const options = resolveOptions([
         { url, token, ...Object.fromEntries(Object.keys(DEFAULTS).map((name) => [name, blank])) },
       ])
-      const expected = { ...DEFAULTS, ...(blank === null ? { maxRetriesPerRequest: null } : {}) }
+      const expected = { ...DEFAULTS, ...(blank === null ? { maxRetriesPerRequest: null, retryStrategy: null } : {}) }
       for (const [name, value] of Object.entries(expected)) expect([name, options[name]]).toEqual([name, value])
     }
   })
@@ -131,6 +131,8 @@ describe('every option: values that would mean something else are refused at con
     expect(transportFor({ retryStrategy: strategy([-5, NaN]) })).toMatchObject({ retryBaseMs: 0, retryCapMs: 0 })
     expect(transportFor({ retryStrategy: strategy([100, 50]) })).toMatchObject({ retryBaseMs: 100, retryCapMs: 100 })
     expect(transportFor({ retryStrategy: () => null }).maxRetries).toBe(0) // ioredis: stop retrying
+    expect(transportFor({ retryStrategy: null }).maxRetries).toBe(0) // ioredis: never reconnect
+    expect(transportFor({ retryStrategy: undefined }).maxRetries).toBe(DEFAULTS.maxRetriesPerRequest)
   })
 
   test('options that are not ioredis-or-client options are ignored, as ioredis does', async () => {
