@@ -85,6 +85,10 @@ describe('path form: arguments beside a binary last argument', () => {
       'é',
       '+',
       '%',
+      "'()*!~",
+      ';,=&@$:',
+      '\u0000',
+      'e\u0301', // not NFC: no Unicode normalisation either
     ]
     expect(await make().rpush(key, ...values, BINARY)).toBe(values.length + 1)
     const stored = await oracle.lrangeBuffer(key, 0, -1)
