@@ -88,8 +88,10 @@ const MAX_PATH_BYTES = 60 * 1024
 /**
  * Why `value` cannot be one segment of a URL path, or undefined when it can. URL parsers (the
  * WHATWG rules, and the url crate under reqwest) remove "." and ".." segments — also written
- * %2e / %2E — before the request leaves, and servers split paths on "/" and drop empty segments:
- * such an argument would vanish, or remove its neighbour, without an error.
+ * %2e / %2E — before the request leaves, and the gateway, like path routers generally, drops
+ * empty segments: such an argument would vanish, or remove its neighbour, without an error. No
+ * escape helps (a percent-encoded dot is still a dot segment), and the REST API has no other form
+ * for a binary argument, so these are refused rather than sent.
  */
 function pathSegmentProblem(value) {
   const text = typeof value === 'string' ? value : value.toString('latin1')
