@@ -77,17 +77,21 @@ declare namespace Redis {
 
   interface RedisOptions {
     /**
-     * The Upstash REST URL (`https://…`, or `http://…` for a local `fragment-redis gateway`).
-     * Default: `UPSTASH_REDIS_REST_URL`, then Vercel KV's `KV_REST_API_URL`.
+     * The Upstash REST URL (`https://…`, or `http://…` for a local `fragment-redis gateway`:
+     * only on this machine unless `allowInsecureHttp`). A `URL` object is taken too.
+     * Default: `UPSTASH_REDIS_REST_URL`, then Vercel KV's `KV_REST_API_URL`. When neither url nor
+     * the variables give one, construction still succeeds and every command rejects with
+     * `code: 'ERR_MISSING_CONFIG'`.
      */
-    url?: string
+    url?: string | URL
     /** The REST token. Default: `UPSTASH_REDIS_REST_TOKEN`, then `KV_REST_API_TOKEN`. */
     token?: string
     /** Prepended to every key argument (the key positions come from the Redis command table). Default `''`. */
     keyPrefix?: string
     /**
      * Milliseconds before a pending command rejects with `Command timed out` (`name: 'TimeoutError'`,
-     * `code: 'ETIMEDOUT'`), as ioredis does; also bounds each HTTP request. Default: no timeout.
+     * `code: 'ETIMEDOUT'`), as ioredis does; also bounds each HTTP request. `0`, `null` or omitted:
+     * no timeout. At most 2147483647.
      */
     commandTimeout?: number
     /**
@@ -98,9 +102,9 @@ declare namespace Redis {
     /**
      * ioredis-style backoff: `times` → delay in ms. Retries run inside the native core, so it is
      * sampled once: `retryStrategy(1)` gives the first delay and `retryStrategy(20)` the cap.
-     * Returning a non-number (ioredis: "stop retrying") turns retries off.
+     * Returning a non-number (ioredis: "stop retrying"), or `retryStrategy: null`, turns retries off.
      */
-    retryStrategy?: (times: number) => number | void | null
+    retryStrategy?: ((times: number) => number | void | null) | null
     /** `true`: set nothing up until connect() or the first command. Default `false`. */
     lazyConnect?: boolean
     /**
@@ -122,11 +126,22 @@ declare namespace Redis {
     maxBatchCommands?: number
     /** Largest request body of one auto-pipelined request, in bytes. Default 1 MiB (1048576). */
     maxBatchBytes?: number
-    /** HTTP connections kept open to the REST endpoint. Default 16. */
+    /** HTTP connections kept open to the REST endpoint (`0`: none kept). Default 16. */
     poolSize?: number
+    /**
+     * Allow `http://` to a host other than this machine (the token then travels in clear text).
+     * Only for a gateway on a trusted private network. Default `false`.
+     */
+    allowInsecureHttp?: boolean
+    /** ioredis's database number: only `0` exists over REST (any other value throws). */
+    db?: 0
   }
 
-  /** `redis.options`: the options with defaults applied and url/token resolved. */
+  /**
+   * `redis.options`: the options with defaults applied and url/token resolved (undefined when
+   * missing). `token` is readable but not enumerable: inspecting, logging, spreading or
+   * JSON-encoding the options never shows it.
+   */
   interface ResolvedRedisOptions extends RedisOptions {
     url: string
     token: string
@@ -1752,7 +1767,8 @@ declare class Redis extends EventEmitter {
   readonly mode: 'normal' | 'subscriber' | 'monitor'
   /**
    * The last `upstash-sync-token` this client received (`''` before any). Assign it to another
-   * client to make that client's reads see this one's writes.
+   * client to make that client's reads see this one's writes. Setting a value that cannot be an
+   * HTTP header (not a string, or not printable ASCII) throws a TypeError.
    */
   readYourWritesSyncToken: string
 

@@ -2,6 +2,7 @@
 
 // The dev stack itself, on a second stack of its own so the global one is never disturbed.
 
+const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const { startDevStack } = require('../lib/dev-stack')
 const { env, rawRequest } = require('./helpers')
@@ -34,6 +35,21 @@ describe('startDevStack', () => {
     const res = await ping(stack)
     expect(res.status).toBe(200)
     expect(res.json).toEqual({ result: 'PONG' })
+  })
+
+  // Arguments are world-readable (`ps`, /proc/<pid>/cmdline); the environment only to the owner.
+  test('the token is in no process argument list: the gateway gets it from FRAGMENT_GATEWAY_TOKEN', () => {
+    const cmdline = (pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    const gatewayArgs = cmdline(stack.pids.gateway)
+    expect(gatewayArgs.join(' ')).toContain('gateway') // the right process
+    for (const pid of [stack.pids.gateway, stack.pids.redis]) {
+      expect(cmdline(pid).join(' ')).not.toContain(stack.token)
+    }
+    const ps = execFileSync('ps', ['-eo', 'pid,args', '--no-headers'], { encoding: 'utf8' })
+    expect(ps).toContain(String(stack.pids.gateway))
+    expect(ps).not.toContain(stack.token)
+    const environ = fs.readFileSync(`/proc/${stack.pids.gateway}/environ`, 'utf8').split('\0')
+    expect(environ).toContain(`FRAGMENT_GATEWAY_TOKEN=${stack.token}`)
   })
 
   test('restartGateway() replaces the process and keeps the same URL working', async () => {

@@ -79,8 +79,34 @@ function normalizeSlow(name, rawArgs) {
 }
 
 /**
+ * Longest path-form path sent. The client's HTTP stack refuses a URI of 64 KiB or more (the
+ * `http` crate stores lengths in a u16), with an error that names no argument; this leaves room
+ * for the base URL.
+ */
+const MAX_PATH_BYTES = 60 * 1024
+
+/**
+ * Why `value` cannot be one segment of a URL path, or undefined when it can. URL parsers (the
+ * WHATWG rules, and the url crate under reqwest) remove "." and ".." segments — also written
+ * %2e / %2E — before the request leaves, and the gateway, like path routers generally, drops
+ * empty segments: such an argument would vanish, or remove its neighbour, without an error. No
+ * escape helps (a percent-encoded dot is still a dot segment), and the REST API has no other form
+ * for a binary argument, so these are refused rather than sent.
+ */
+function pathSegmentProblem(value) {
+  const text = typeof value === 'string' ? value : value.toString('latin1')
+  if (text === '') return 'an empty string, which a URL path cannot carry (empty segments are dropped)'
+  if (text === '.' || text === '..') {
+    return `${JSON.stringify(text)}, which a URL path cannot carry (URLs remove "." and ".." segments)`
+  }
+  return undefined
+}
+
+/**
  * The request form of one command. Strings and UTF-8 Buffers travel in JSON; a Buffer that is not
- * valid UTF-8 cannot, so it may only be the last argument, sent as the raw body of the path form.
+ * valid UTF-8 cannot, so it may only be the last argument, sent as the raw body of the path form
+ * (`/<name>/<arg>/…`, the other arguments as path segments). An argument the path cannot carry
+ * exactly is refused here, before anything is sent.
  * @returns {{ json: string } | { path: string, body: Buffer }}
  */
 function encodeCommand(name, args) {
@@ -105,13 +131,27 @@ function encodeCommand(name, args) {
     }
   }
   if (binaryAt === -1) return { json: JSON.stringify(parts) }
-  const path =
-    '/' +
-    parts
-      .slice(0, -1)
-      .map((p) => encodeURIComponent(p))
-      .join('/')
+  const segments = parts.slice(0, -1)
+  for (let i = 0; i < segments.length; i++) {
+    const problem = pathSegmentProblem(segments[i])
+    if (problem === undefined) continue
+    throw new TypeError(
+      `${name}: ${i === 0 ? 'the command name' : `argument ${i}`} is ${problem}. This command must travel in ` +
+        "the REST API's path form because its last argument is binary (not valid UTF-8), and there every " +
+        'other argument is a path segment. Send the binary value as text (e.g. base64), or keep "", "." and ' +
+        '".." out of the other arguments',
+    )
+  }
+  const path = '/' + segments.map((p) => encodeURIComponent(p)).join('/')
+  if (path.length > MAX_PATH_BYTES) {
+    throw new TypeError(
+      `${name}: the arguments before the binary last one make a URL path of ${path.length} bytes once ` +
+        `percent-encoded; at most ${MAX_PATH_BYTES} can be sent. This command must travel in the REST API's ` +
+        'path form because its last argument is binary (not valid UTF-8); send the binary value as text ' +
+        '(e.g. base64) so the command goes in a JSON body instead',
+    )
+  }
   return { path, body: parts[parts.length - 1] }
 }
 
-module.exports = { normalizeArgs, encodeCommand, toArg, wellFormed }
+module.exports = { normalizeArgs, encodeCommand, pathSegmentProblem, MAX_PATH_BYTES, toArg, wellFormed }

@@ -1,8 +1,20 @@
 'use strict'
 // Constructor arguments → one options object, the way ioredis and @upstash/redis users write them.
+//
+// Every option is checked here, once, when the client is built: a value that would silently mean
+// something else (`0` as a 1 ms timeout, `Infinity` as "no retries", a typo'd encoding as the
+// default) is refused with a TypeError/RangeError naming the option. Missing url/token is not an
+// error yet: `next build` and CI load modules that build a client without any secrets, so the
+// client is built and its first command rejects (`missingConfiguration()`).
+
+const { wellFormed } = require('./arguments.js')
 
 const URL_VARS = ['UPSTASH_REDIS_REST_URL', 'KV_REST_API_URL']
 const TOKEN_VARS = ['UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_TOKEN']
+
+/** Node timers fire after 1 ms for any longer delay, so no millisecond option may exceed this. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+const MAX_U32 = 2 ** 32 - 1
 
 const DEFAULTS = Object.freeze({
   keyPrefix: '',
@@ -16,7 +28,103 @@ const DEFAULTS = Object.freeze({
   maxBatchCommands: 1000,
   maxBatchBytes: 1024 * 1024,
   poolSize: 16,
+  allowInsecureHttp: false,
 })
+
+/** What an HTTP header value can carry (the `http` crate's rule): visible ASCII, space and tab. */
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/
+const isHeaderValue = (text) => HEADER_VALUE.test(text)
+
+/** `maxRetriesPerRequest: null` (ioredis: retry without limit) is capped here. */
+const UNLIMITED_RETRIES = 10
+
+const describeValue = (v) => (typeof v === 'string' ? `the string ${JSON.stringify(v)}` : String(v))
+
+/**
+ * Each option's rule. `null` counts as "not given" for every option (ioredis treats null as its
+ * default, e.g. `connectionName: null`), except two where ioredis gives it a meaning:
+ * `maxRetriesPerRequest: null` is "no limit", `retryStrategy: null` is "never retry".
+ */
+const RULES = {
+  keyPrefix(v) {
+    if (typeof v !== 'string') throw new TypeError(`keyPrefix must be a string, got ${describeValue(v)}`)
+    if (wellFormed(v) !== v) throw new TypeError('keyPrefix contains a lone UTF-16 surrogate, which no key can hold')
+  },
+  commandTimeout(v) {
+    milliseconds('commandTimeout', v, '0 or omitted = no timeout')
+  },
+  maxRetriesPerRequest(v) {
+    if (v === null) return
+    if (!Number.isInteger(v) || v < 0 || v > MAX_U32) {
+      throw new RangeError(
+        `maxRetriesPerRequest must be a whole number ≥ 0 (0 = no retries) or null (retry up to ${UNLIMITED_RETRIES} ` +
+          `times), got ${describeValue(v)}`,
+      )
+    }
+  },
+  retryStrategy(v) {
+    if (typeof v !== 'function') {
+      throw new TypeError(`retryStrategy must be a function (times) => delay in ms, got ${describeValue(v)}`)
+    }
+  },
+  lazyConnect: boolean('lazyConnect'),
+  enableAutoPipelining: boolean('enableAutoPipelining'),
+  readYourWrites: boolean('readYourWrites'),
+  allowInsecureHttp: boolean('allowInsecureHttp'),
+  responseEncoding(v) {
+    if (v !== 'base64' && v !== 'resp2') {
+      throw new TypeError(
+        `responseEncoding must be 'base64' (JSON with base64 strings, the default) or 'resp2' (raw RESP2), got ` +
+          `${describeValue(v)}; plain JSON (@upstash/redis's false) is not offered: it cannot carry binary replies`,
+      )
+    }
+  },
+  maxBatchCommands: count('maxBatchCommands', 1),
+  maxBatchBytes: count('maxBatchBytes', 1),
+  poolSize: count('poolSize', 0, '0 = keep no idle connection'),
+  // ioredis options that choose *which* data the client reads and writes: ignoring them would
+  // silently point the client at the environment's database instead.
+  db(v) {
+    if (v !== 0) throw new RangeError(`db must be 0: the Upstash REST API has one database, got ${describeValue(v)}`)
+  },
+  host: tcpOnly('host'),
+  port: tcpOnly('port'),
+  path: tcpOnly('path'),
+  sentinels: tcpOnly('sentinels'),
+}
+
+function milliseconds(name, v, zero) {
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0 || v > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (${zero}), got ${describeValue(v)}`,
+    )
+  }
+}
+
+function boolean(name) {
+  return (v) => {
+    if (typeof v !== 'boolean') throw new TypeError(`${name} must be true or false, got ${describeValue(v)}`)
+  }
+}
+
+function count(name, min, note) {
+  return (v) => {
+    if (!Number.isInteger(v) || v < min || v > MAX_U32) {
+      throw new RangeError(
+        `${name} must be a whole number ≥ ${min}${note ? ` (${note})` : ''}, got ${describeValue(v)}`,
+      )
+    }
+  }
+}
+
+function tcpOnly(name) {
+  return () => {
+    throw new TypeError(
+      `${name} is an ioredis TCP option; this client speaks the Upstash REST API: pass { url: 'https://…', token } ` +
+        `or set ${URL_VARS[0]} / ${TOKEN_VARS[0]}`,
+    )
+  }
+}
 
 function fromEnv(env, names) {
   for (const name of names) {
@@ -26,38 +134,78 @@ function fromEnv(env, names) {
   return undefined
 }
 
+/** An explicit url/token: a non-empty string wins, "" / undefined / null fall back to the environment. */
+function explicit(name, value) {
+  if (value === undefined || value === null) return undefined
+  if (name === 'url' && value instanceof URL) return value.href
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${typeof value}`)
+  return value.trim() || undefined
+}
+
 /**
  * Accepts `()`, `(url)`, `(url, options)`, `(options)`; url and token fall back to
- * UPSTASH_REDIS_REST_URL/TOKEN, then Vercel KV's KV_REST_API_URL/TOKEN.
+ * UPSTASH_REDIS_REST_URL/TOKEN, then Vercel KV's KV_REST_API_URL/TOKEN. The token is kept on the
+ * result as a non-enumerable property, so inspecting, logging, spreading or JSON-encoding the
+ * options never shows it.
  */
 function resolveOptions(args, env = process.env) {
   let options = {}
   for (const arg of args) {
     if (arg === undefined || arg === null) continue
-    if (typeof arg === 'string') options = { ...options, url: arg }
+    if (typeof arg === 'string' || arg instanceof URL) options = { ...options, url: arg }
     else if (typeof arg === 'object') options = { ...arg, ...options }
     else throw new TypeError(`new Redis(): unexpected argument ${typeof arg}; pass a REST URL and/or an options object`)
   }
-  const merged = { ...DEFAULTS, ...dropUndefined(options) }
-  const url = (typeof merged.url === 'string' && merged.url.trim()) || fromEnv(env, URL_VARS)
-  const token = (typeof merged.token === 'string' && merged.token.trim()) || fromEnv(env, TOKEN_VARS)
-  if (!url) {
-    throw new Error(
-      `Missing Upstash REST URL: pass { url } or set ${URL_VARS.join(' or ')} (for a local gateway run \`fragment-redis gateway\`)`,
+  const { url: givenUrl, token: givenToken, ...rest } = options
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== null))
+  for (const [name, value] of Object.entries(given)) if (Object.hasOwn(RULES, name)) RULES[name](value)
+  // Two nulls with a meaning of their own in ioredis: no retry limit, and no retries at all.
+  for (const name of ['maxRetriesPerRequest', 'retryStrategy']) if (rest[name] === null) given[name] = null
+
+  const url = explicit('url', givenUrl) ?? fromEnv(env, URL_VARS)
+  const token = explicit('token', givenToken) ?? fromEnv(env, TOKEN_VARS)
+  const merged = { ...DEFAULTS, ...given }
+  if (url) checkUrl(url, merged.allowInsecureHttp)
+  // Checked here rather than by the transport so that lazyConnect clients fail as early.
+  if (token && !isHeaderValue(token)) {
+    throw new TypeError(
+      'the REST token contains characters that cannot be sent in an HTTP header (a line break, or ' +
+        'non-ASCII text?); copy it again from the Upstash console',
     )
   }
-  if (!token) {
-    throw new Error(`Missing Upstash REST token: pass { token } or set ${TOKEN_VARS.join(' or ')}`)
-  }
-  checkUrl(url)
-  if (merged.keyPrefix != null && typeof merged.keyPrefix !== 'string')
-    throw new TypeError('keyPrefix must be a string')
-  return { ...merged, url: url.replace(/\/+$/, ''), token }
+  const resolved = { ...merged, url: url ? url.replace(/\/+$/, '') : undefined }
+  // A getter, not a value: even util.inspect(…, { showHidden: true }) shows only "[Getter]".
+  Object.defineProperty(resolved, 'token', { get: () => token, enumerable: false })
+  return resolved
 }
 
+/** The error of a command sent by a client that has no url or token; undefined when it has both. */
+function missingConfiguration(options) {
+  const missing = []
+  if (!options.url) missing.push(`the REST URL: pass { url } or set ${URL_VARS.join(' or ')}`)
+  if (!options.token) missing.push(`the REST token: pass { token } or set ${TOKEN_VARS.join(' or ')}`)
+  if (missing.length === 0) return undefined
+  const error = new Error(
+    `Upstash Redis is not configured. Missing ${missing.join('; and ')}. ` +
+      '(For a local gateway run `fragment-redis gateway`; it prints both lines for .env.local.)',
+  )
+  error.code = 'ERR_MISSING_CONFIG'
+  return error
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/i
+
 /** Refuses what cannot be an Upstash endpoint, at construction rather than on every command. */
-function checkUrl(url) {
-  const invalid = (why) => new Error(`Invalid Upstash REST URL ${JSON.stringify(url.slice(0, 80))}: ${why}`)
+function checkUrl(url, allowInsecureHttp) {
+  // Credentials and queries (`?_token=…`) in the URL are never echoed, nor sent: the token travels
+  // as a Bearer header only.
+  const shown = JSON.stringify(
+    url
+      .replace(/\/\/[^/@]*@/, '//<credentials>@')
+      .replace(/([?#]).*$/s, '$1…')
+      .slice(0, 80),
+  )
+  const invalid = (why) => new Error(`Invalid Upstash REST URL ${shown}: ${why}`)
   let parsed
   try {
     parsed = new URL(url)
@@ -69,23 +217,31 @@ function checkUrl(url) {
   if (!parsed.hostname) throw invalid('the host is missing')
   if (/\s/.test(url)) throw invalid('it contains white space')
   if (parsed.search || parsed.hash) throw invalid('it must not carry a query or fragment')
+  if (parsed.username || parsed.password) throw invalid('it must not carry credentials; pass the token as { token }')
+  if (parsed.protocol === 'http:' && !allowInsecureHttp && !LOOPBACK.test(parsed.hostname)) {
+    throw invalid(
+      `http:// would send the token in clear text to ${parsed.hostname}. Use https:// (every Upstash endpoint ` +
+        'is HTTPS); http:// is accepted for this machine only (localhost, 127.0.0.1, ::1). For a gateway on a ' +
+        'trusted private network, pass { allowInsecureHttp: true }',
+    )
+  }
 }
 
-function dropUndefined(object) {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined))
+/** A millisecond option as a timer delay: undefined for none (0 or not set), else whole ms ≥ 1. */
+function timeoutMs(value) {
+  return value ? Math.ceil(value) : undefined
 }
 
 /** What the native transport needs, from the ioredis-style options. */
 function nativeOptions(o) {
-  const ms = (v) => (v === undefined || v === null ? undefined : Math.max(1, Math.round(v)))
   return {
     url: o.url,
     token: o.token,
-    responseFormat: o.responseEncoding === 'resp2' ? 'resp2' : 'base64',
-    readYourWrites: o.readYourWrites !== false,
-    maxBatchCommands: o.enableAutoPipelining === false ? 1 : o.maxBatchCommands,
+    responseFormat: o.responseEncoding,
+    readYourWrites: o.readYourWrites,
+    maxBatchCommands: o.enableAutoPipelining ? o.maxBatchCommands : 1,
     maxBatchBytes: o.maxBatchBytes,
-    requestTimeoutMs: ms(o.commandTimeout),
+    requestTimeoutMs: timeoutMs(o.commandTimeout),
     ...retries(o),
     poolSize: o.poolSize,
   }
@@ -94,18 +250,18 @@ function nativeOptions(o) {
 /**
  * Retries run inside the native core, so a `retryStrategy(times)` function is sampled once for its
  * first delay and its cap; returning a non-number (ioredis: "stop retrying") turns retries off.
+ * Delays are clamped to [0, MAX_TIMER_MS] (NaN → 0, like a timer).
  */
 function retries(o) {
-  const maxRetries = o.maxRetriesPerRequest === null ? 10 : Math.max(0, o.maxRetriesPerRequest | 0)
+  const maxRetries = o.maxRetriesPerRequest === null ? UNLIMITED_RETRIES : o.maxRetriesPerRequest
+  if (o.retryStrategy === null) return { maxRetries: 0 }
   if (typeof o.retryStrategy !== 'function') return { maxRetries }
   const first = o.retryStrategy(1)
   if (typeof first !== 'number') return { maxRetries: 0 }
   const cap = o.retryStrategy(20)
-  return {
-    maxRetries,
-    retryBaseMs: Math.max(0, first | 0),
-    retryCapMs: Math.max(first, typeof cap === 'number' ? cap : first) | 0,
-  }
+  const delay = (v) => (Number.isNaN(v) ? 0 : Math.round(Math.min(Math.max(v, 0), MAX_TIMER_MS)))
+  const base = delay(first)
+  return { maxRetries, retryBaseMs: base, retryCapMs: Math.max(base, typeof cap === 'number' ? delay(cap) : base) }
 }
 
-module.exports = { resolveOptions, nativeOptions, DEFAULTS }
+module.exports = { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue, timeoutMs, DEFAULTS }

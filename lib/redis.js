@@ -5,9 +5,9 @@ const { createHash } = require('node:crypto')
 
 const native = require('./native.js')
 const commandTable = require('./commands.js')
-const { resolveOptions, nativeOptions } = require('./options.js')
+const { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
-const { normalizeArgs, encodeCommand } = require('./arguments.js')
+const { normalizeArgs, encodeCommand, pathSegmentProblem } = require('./arguments.js')
 const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
@@ -18,15 +18,19 @@ class Redis extends EventEmitter {
   /**
    * `new Redis()`, `new Redis(url)`, `new Redis(url, options)`, `new Redis(options)`; url and token
    * default to UPSTASH_REDIS_REST_URL / UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_URL / KV_REST_API_TOKEN).
+   * An invalid option or URL throws here; a missing url or token does not (a build step may load
+   * this module without secrets): the client stays in status 'wait' and every command rejects
+   * with an ERR_MISSING_CONFIG error naming the variables.
    */
   constructor(...args) {
     super()
     this.options = resolveOptions(args)
     this.status = 'wait'
     this._dispatcher = null
+    this._connectError = undefined // why the last connect() failed, for the commands that follow
     this._closing = false
     this._scripts = new Map()
-    if (!this.options.lazyConnect) {
+    if (!this.options.lazyConnect && !missingConfiguration(this.options)) {
       // Built now, so a configuration that cannot work throws here rather than failing every command.
       this._pendingDispatcher = this._createDispatcher()
       this.connect().catch(() => {})
@@ -52,10 +56,34 @@ class Redis extends EventEmitter {
     return this._dispatcher ? this._dispatcher.native.syncToken : ''
   }
 
+  /**
+   * Checked here, because the token goes into a header of every later request: a value that
+   * cannot would make each of them fail to build.
+   */
   set readYourWritesSyncToken(token) {
+    if (typeof token !== 'string') {
+      throw new TypeError(`readYourWritesSyncToken must be a string (another client's token), got ${typeof token}`)
+    }
+    if (!isHeaderValue(token)) {
+      throw new TypeError(
+        'readYourWritesSyncToken must be printable ASCII (an HTTP header value), as read from another ' +
+          "client's readYourWritesSyncToken; this value has other characters",
+      )
+    }
+    this._usable()
+    this._dispatcher.native.syncToken = token
+  }
+
+  /** Connects a client still in 'wait'; throws why it cannot be used, if it cannot. */
+  _usable() {
     if (this.status === 'wait') this.connect().catch(() => {})
-    if (!this._dispatcher) throw connectionClosed()
-    this._dispatcher.native.syncToken = String(token)
+    if (this._dispatcher && !this._closing) return
+    throw this._unusable()
+  }
+
+  /** Why commands cannot be sent: the configuration's problem if connecting failed, else closed. */
+  _unusable() {
+    return (!this._dispatcher && (missingConfiguration(this.options) ?? this._connectError)) || connectionClosed()
   }
 
   /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
@@ -68,8 +96,10 @@ class Redis extends EventEmitter {
     try {
       dispatcher = dispatcher ?? this._createDispatcher()
     } catch (error) {
+      this._connectError = error
       return withCallback(Promise.reject(error), callback)
     }
+    this._connectError = undefined
     this._dispatcher = dispatcher
     this._closing = false
     this._setStatus('connecting')
@@ -85,9 +115,11 @@ class Redis extends EventEmitter {
 
   /** The native client; throws when the configuration cannot work (bad URL, unusable token). */
   _createDispatcher() {
+    const missing = missingConfiguration(this.options)
+    if (missing) throw missing
     const transport = nativeOptions(this.options)
     return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
-      commandTimeout: this.options.commandTimeout,
+      commandTimeout: transport.requestTimeoutMs,
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
       onTransportError: (error) => this._emitError(error),
@@ -121,14 +153,23 @@ class Redis extends EventEmitter {
     const [args, callback] = splitCallback(rawArgs)
     let result
     try {
-      if (this.status === 'wait') this.connect().catch(() => {})
-      if (!this._dispatcher || this._closing) throw connectionClosed()
+      this._usable()
       this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
       const names = args.flat().map((name) => (Buffer.isBuffer(name) ? name : Buffer.from(String(name))))
+      const verb = kind === 'channel' ? 'subscribe' : 'psubscribe'
       if (operation === 'add' && names.length === 0) {
-        throw new ReplyError(
-          `ERR wrong number of arguments for '${kind === 'channel' ? 'subscribe' : 'psubscribe'}' command`,
-        )
+        throw new ReplyError(`ERR wrong number of arguments for '${verb}' command`)
+      }
+      // Each name is the last segment of the stream's URL (/subscribe/<channel>); refused before
+      // anything opens if that path would lose it.
+      for (const name of operation === 'add' ? names : []) {
+        const problem = pathSegmentProblem(name)
+        if (problem) {
+          throw new TypeError(
+            `${verb}: the ${kind} is ${problem}. The REST API opens a ${kind} as the URL /${verb}/<${kind}>, ` +
+              `so this ${kind} cannot be subscribed to over REST; use another name`,
+          )
+        }
       }
       result =
         operation === 'add'
@@ -178,7 +219,7 @@ class Redis extends EventEmitter {
 
   /** A new client with the same options (and any overrides). */
   duplicate(override) {
-    return new Redis({ ...this.options, ...override })
+    return new Redis({ ...this.options, token: this.options.token, ...override })
   }
 
   /** Any command by name: `call('GET', 'k')` or `call(['GET', 'k'])`. */
@@ -283,7 +324,7 @@ class Redis extends EventEmitter {
   _send(entry) {
     if (this.status === 'wait') this.connect().catch(() => {})
     if (!this._dispatcher || this._closing || this.status === 'end' || this.status === 'close') {
-      entry.fail(connectionClosed())
+      entry.fail(this._unusable())
       return entry.promise
     }
     return this._dispatcher.send(entry)

@@ -2,7 +2,7 @@
 // How a client is built: exports, the argument forms, the environment fallbacks, and the errors
 // for a missing or malformed configuration — none of which may ever echo the token.
 const { env, uniqueKey } = require('../helpers')
-const { ROOT, Redis, clients } = require('./support/common')
+const { ROOT, Redis, clients, runNode, expectExitedCleanly } = require('./support/common')
 
 const VARS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']
 const SECRET = 'sekr3t-T0KEN-that-must-never-leak'
@@ -121,38 +121,74 @@ describe('argument forms', () => {
   })
 })
 
-describe('configuration errors', () => {
+describe('missing configuration: construction succeeds, the first command rejects', () => {
+  // `next build` (and any CI step) loads modules that build a client at module level, without
+  // secrets; only a command needs them.
+  async function expectMissing(client, names) {
+    expect(client.status).toBe('wait')
+    for (const attempt of [
+      () => client.get(uniqueKey('construct')),
+      // A pipeline resolves with per-command errors, as in ioredis.
+      () =>
+        client
+          .pipeline()
+          .set(uniqueKey('construct'), 'v')
+          .exec()
+          .then(([[error]]) => Promise.reject(error)),
+      () => client.multi().set(uniqueKey('construct'), 'v').exec(),
+      () => client.subscribe(uniqueKey('construct')),
+      () => client.connect(),
+    ]) {
+      const error = await rejectionOf(attempt())
+      expect(error.code).toBe('ERR_MISSING_CONFIG')
+      for (const name of names) expect(error.message).toContain(name)
+    }
+    // Nothing was sent, nothing changed: the same error every time, and the status stays 'wait'.
+    expect(client.status).toBe('wait')
+  }
+
   test.each([
     ['new Redis()', () => new Redis()],
     ['Redis.fromEnv()', () => Redis.fromEnv()],
     ['new Redis({ token })', () => new Redis({ token: SECRET })],
-  ])('missing URL: %s throws naming both URL variables', (_, build) => {
+  ])('missing URL: %s builds; commands reject naming both URL variables', async (_, build) => {
     process.env.UPSTASH_REDIS_REST_TOKEN = SECRET
-    const error = thrownBy(build)
-    expect(error).toBeInstanceOf(Error)
-    expect(error.message).toContain('UPSTASH_REDIS_REST_URL')
-    expect(error.message).toContain('KV_REST_API_URL')
+    const client = build()
+    await expectMissing(client, ['UPSTASH_REDIS_REST_URL', 'KV_REST_API_URL'])
   })
 
   test.each([
     ['new Redis()', () => new Redis()],
     ['Redis.fromEnv()', () => Redis.fromEnv()],
     ['new Redis(url)', () => new Redis(url)],
-  ])('missing token: %s throws naming both token variables', (_, build) => {
+  ])('missing token: %s builds; commands reject naming both token variables', async (_, build) => {
     process.env.UPSTASH_REDIS_REST_URL = url
-    const error = thrownBy(build)
-    expect(error).toBeInstanceOf(Error)
-    expect(error.message).toContain('UPSTASH_REDIS_REST_TOKEN')
-    expect(error.message).toContain('KV_REST_API_TOKEN')
+    await expectMissing(build(), ['UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_TOKEN'])
   })
 
-  test('whitespace-only variables count as missing', () => {
+  test('both missing: one error names all four variables', async () => {
+    await expectMissing(new Redis(), VARS)
+    await expectMissing(new Redis({ lazyConnect: true }), VARS)
+  })
+
+  test('whitespace-only variables count as missing', async () => {
     Object.assign(process.env, { UPSTASH_REDIS_REST_URL: '   ', UPSTASH_REDIS_REST_TOKEN: SECRET })
-    expect(thrownBy(() => new Redis()).message).toContain('UPSTASH_REDIS_REST_URL')
+    await expectMissing(new Redis(), ['UPSTASH_REDIS_REST_URL'])
     Object.assign(process.env, { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: ' \n' })
-    expect(thrownBy(() => new Redis()).message).toContain('UPSTASH_REDIS_REST_TOKEN')
+    await expectMissing(new Redis(), ['UPSTASH_REDIS_REST_TOKEN'])
   })
 
+  test('a module that builds a client at load time loads and exits cleanly without any variable', async () => {
+    const cleared = Object.fromEntries(VARS.map((name) => [name, '']))
+    const result = await runNode(
+      `const redis = new Redis(); const other = Redis.fromEnv(); console.log(redis.status, typeof redis.get)`,
+      { env: cleared },
+    )
+    expect(expectExitedCleanly(result).stdout.trim()).toBe('wait function')
+  })
+})
+
+describe('configuration errors', () => {
   // Each must be refused when the client is built, saying what is wrong with the URL — not
   // later as a network error on every command.
   test.each([
@@ -193,6 +229,12 @@ describe('configuration errors', () => {
     }
     expect(error.message).toMatch(/token/i)
     expect(error.message).not.toBe('Connection is closed.')
+  })
+
+  test('the same for a lazyConnect client: refused at construction, not "Connection is closed." later', () => {
+    const error = thrownBy(() => make({ url, token: `${SECRET}\nsecond-line`, lazyConnect: true }))
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error.message).toMatch(/token contains characters that cannot be sent in an HTTP header/)
   })
 
   test('a wrong token reaches the gateway and is rejected without echoing it', async () => {

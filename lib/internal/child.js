@@ -14,14 +14,16 @@ const KILL_WAIT_MS = 2000
 class OwnedChild {
   // `redact` removes secrets (the gateway token) from anything this object reports.
   // `onStdoutLine` sees each stdout line; `onUnexpectedExit` fires when it dies without stop().
-  constructor(name, command, args, { redact = (s) => s, onStdoutLine, onUnexpectedExit } = {}) {
+  // `env` is added to this process's environment: the way to hand a child a secret, since
+  // arguments are readable by every user of the machine (`ps`, /proc/<pid>/cmdline).
+  constructor(name, command, args, { redact = (s) => s, onStdoutLine, onUnexpectedExit, env = {} } = {}) {
     this.name = name
     this.redact = redact
     this.stopping = false
     this.exitInfo = null
     this.tail = ''
 
-    this.proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
+    this.proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
     this.pid = this.proc.pid
     const releaseGuard = onExit(() => this.proc.kill('SIGKILL'))
 

@@ -25,8 +25,10 @@ async function spawnGateway({ redisUrl, port, token, onUnexpectedExit }) {
     printed[match[1]] = match[2]
     if (printed.UPSTASH_REDIS_REST_URL !== undefined && printed.UPSTASH_REDIS_REST_TOKEN !== undefined) announce()
   }
-  const args = [BIN, 'gateway', '--redis', redisUrl, '--port', String(port), '--token', token, '--host', '127.0.0.1']
+  // The token goes in the environment, never in the arguments (which `ps` shows to every user).
+  const args = [BIN, 'gateway', '--redis', redisUrl, '--port', String(port), '--host', '127.0.0.1']
   const child = new OwnedChild('gateway', process.execPath, args, {
+    env: { FRAGMENT_GATEWAY_TOKEN: token },
     redact: redactor(token),
     onStdoutLine,
     onUnexpectedExit,

@@ -1,0 +1,178 @@
+'use strict'
+// Constructor options: every value that would silently mean something else is refused at
+// construction naming the option; null/undefined mean the default; the accepted values reach the
+// transport as they were meant (0 = no timeout, never a 1 ms one). ioredis 6 is the oracle where
+// it has the option.
+const IORedis = require('ioredis')
+const { env, uniqueKey } = require('../helpers')
+const { clients, rejectionOf } = require('./support/common')
+const { resolveOptions, nativeOptions, DEFAULTS } = require('../../lib/options')
+
+const make = clients()
+const { url, token, redisUrl } = env()
+
+/** What the native transport would be given for these options. */
+const transportFor = (options) => nativeOptions(resolveOptions([{ url, token, ...options }]))
+
+/** Spends `ms` inside Redis (a busy Lua loop), so a command takes at least that long. */
+const SLOW_SCRIPT = `
+  local t = redis.call('TIME'); local start = t[1] * 1000000 + t[2]
+  repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start >= tonumber(ARGV[1]) * 1000
+  return 1`
+
+describe('commandTimeout', () => {
+  test('0 means no timeout: a 50 ms command succeeds (it used to become a 1 ms request timeout)', async () => {
+    const client = make({ url, token, commandTimeout: 0 })
+    for (let i = 0; i < 3; i++) expect(await client.eval(SLOW_SCRIPT, 0, 50)).toBe(1)
+    expect(transportFor({ commandTimeout: 0 }).requestTimeoutMs).toBeUndefined()
+  })
+
+  test('null and undefined mean no timeout as well; a positive value is whole milliseconds, rounded up', () => {
+    expect(transportFor({ commandTimeout: null }).requestTimeoutMs).toBeUndefined()
+    expect(transportFor({ commandTimeout: undefined }).requestTimeoutMs).toBeUndefined()
+    expect(transportFor({ commandTimeout: 250 }).requestTimeoutMs).toBe(250)
+    expect(transportFor({ commandTimeout: 0.5 }).requestTimeoutMs).toBe(1)
+  })
+
+  test('a positive timeout still fires', async () => {
+    const client = make({ url, token, commandTimeout: 20 })
+    const error = await rejectionOf(client.eval(SLOW_SCRIPT, 0, 300))
+    // Which of the two deadlines (the command's in JS, the request's in Rust) reports first is
+    // the transport's business; either way it is a timeout.
+    expect(error.code).toBe('ETIMEDOUT')
+  })
+
+  // The designed difference, measured: ioredis 6.0.0 arms setTimeout(0) for commandTimeout: 0, so
+  // every command times out at once. 0 as "off" is the convention the option's users expect.
+  test('oracle: ioredis 6 with commandTimeout: 0 times commands out at once', async () => {
+    const oracle = new IORedis(redisUrl, {
+      commandTimeout: 0,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    })
+    oracle.on('error', () => {}) // its own handshake commands time out too
+    try {
+      expect((await rejectionOf(oracle.eval(SLOW_SCRIPT, 0, 20))).message).toBe('Command timed out')
+    } finally {
+      oracle.disconnect()
+    }
+  })
+})
+
+describe('every option: values that would mean something else are refused at construction', () => {
+  const BAD = {
+    commandTimeout: [-1, NaN, Infinity, 2 ** 31, '100', true],
+    maxRetriesPerRequest: [-1, 1.5, NaN, Infinity, '3', true],
+    retryStrategy: [5, 'exponential', {}],
+    lazyConnect: ['false', 0, 1],
+    enableAutoPipelining: [0, 'no'],
+    readYourWrites: [0, 'false'],
+    allowInsecureHttp: ['yes', 1],
+    responseEncoding: [false, 'json', 'resp3', 'BASE64'],
+    maxBatchCommands: [0, -1, 1.5, NaN, Infinity, '10'],
+    maxBatchBytes: [0, NaN, '1mb', 2 ** 32],
+    poolSize: [-1, 1.5, NaN, '16'],
+    keyPrefix: [5, {}, 'a\ud800'],
+    db: [1, 15, '0'],
+    host: ['cache.internal'],
+    port: [6379],
+    path: ['/tmp/redis.sock'],
+    sentinels: [[{ host: 'x', port: 26379 }]],
+  }
+  const cases = Object.entries(BAD).flatMap(([option, values]) => values.map((value) => [option, value]))
+
+  test.each(cases)('%s: %p', (option, value) => {
+    let error
+    try {
+      make({ url, token, lazyConnect: true, [option]: value })
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(error).toBeDefined()
+    expect([TypeError, RangeError]).toContain(error.constructor)
+    expect(error.message).toContain(option)
+    expect(error.message).not.toContain(token)
+  })
+
+  test('url and token must be strings (a URL object is taken for url)', async () => {
+    expect(() => make({ url: 42, token })).toThrow(/url must be a string/)
+    expect(() => make({ url, token: 42 })).toThrow(/token must be a string/)
+    const client = make({ url: new URL(url), token })
+    expect(await client.set(uniqueKey('opt-url'), 'v')).toBe('OK')
+  })
+
+  test('null and undefined give every option its default', () => {
+    for (const blank of [null, undefined]) {
+      const options = resolveOptions([
+        { url, token, ...Object.fromEntries(Object.keys(DEFAULTS).map((name) => [name, blank])) },
+      ])
+      const expected = { ...DEFAULTS, ...(blank === null ? { maxRetriesPerRequest: null, retryStrategy: null } : {}) }
+      for (const [name, value] of Object.entries(expected)) expect([name, options[name]]).toEqual([name, value])
+    }
+  })
+
+  test('the accepted edge values mean what they say', () => {
+    expect(transportFor({ maxRetriesPerRequest: 0 }).maxRetries).toBe(0)
+    expect(transportFor({ maxRetriesPerRequest: null }).maxRetries).toBe(10) // ioredis: no limit; capped
+    expect(transportFor({ poolSize: 0 }).poolSize).toBe(0) // keep no idle connection
+    expect(transportFor({ enableAutoPipelining: false }).maxBatchCommands).toBe(1)
+    expect(transportFor({ readYourWrites: false }).readYourWrites).toBe(false)
+    expect(transportFor({ responseEncoding: 'resp2' }).responseFormat).toBe('resp2')
+    expect(() => make({ url, token, db: 0, lazyConnect: true })).not.toThrow()
+  })
+
+  test('retryStrategy delays are clamped to what a timer can wait: none negative, none wrapped', () => {
+    const strategy = (values) => (times) => values[times === 1 ? 0 : 1]
+    expect(transportFor({ retryStrategy: strategy([5e9, 5e9]) })).toMatchObject({
+      retryBaseMs: 2 ** 31 - 1,
+      retryCapMs: 2 ** 31 - 1,
+    })
+    expect(transportFor({ retryStrategy: strategy([-5, NaN]) })).toMatchObject({ retryBaseMs: 0, retryCapMs: 0 })
+    expect(transportFor({ retryStrategy: strategy([100, 50]) })).toMatchObject({ retryBaseMs: 100, retryCapMs: 100 })
+    expect(transportFor({ retryStrategy: () => null }).maxRetries).toBe(0) // ioredis: stop retrying
+    expect(transportFor({ retryStrategy: null }).maxRetries).toBe(0) // ioredis: never reconnect
+    expect(transportFor({ retryStrategy: undefined }).maxRetries).toBe(DEFAULTS.maxRetriesPerRequest)
+  })
+
+  test('options that are not ioredis-or-client options are ignored, as ioredis does', async () => {
+    const client = make({ url, token, enableReadyCheck: false, connectionName: 'x', family: 4 })
+    expect(await client.set(uniqueKey('opt-unknown'), 'v')).toBe('OK')
+  })
+})
+
+describe('readYourWritesSyncToken', () => {
+  test.each([
+    ['a line break', 'abc\ndef'],
+    ['a NUL byte', 'abc\0'],
+    ['non-ASCII text', 'tök€n'],
+  ])('a value with %s is refused on set, and the client keeps working', async (_, bad) => {
+    const client = make({ url, token })
+    const key = uniqueKey('rywt')
+    expect(() => {
+      client.readYourWritesSyncToken = bad
+    }).toThrow(/readYourWritesSyncToken must be printable ASCII/)
+    expect(await client.set(key, 'v')).toBe('OK')
+    expect(await client.get(key)).toBe('v')
+  })
+
+  test.each([[123], [undefined], [null], [{}]])('%p is refused on set (no "undefined" token sent)', async (bad) => {
+    const client = make({ url, token })
+    expect(() => {
+      client.readYourWritesSyncToken = bad
+    }).toThrow(TypeError)
+    expect(await client.ping()).toBe('PONG')
+  })
+
+  test("another client's token is taken, and both keep working", async () => {
+    const [writer, reader] = [make({ url, token }), make({ url, token })]
+    const key = uniqueKey('rywt')
+    await writer.set(key, 'written')
+    expect(writer.readYourWritesSyncToken).not.toBe('')
+    reader.readYourWritesSyncToken = writer.readYourWritesSyncToken
+    expect(reader.readYourWritesSyncToken).toBe(writer.readYourWritesSyncToken)
+    expect(await reader.get(key)).toBe('written')
+    reader.readYourWritesSyncToken = ''
+    expect(await reader.get(key)).toBe('written')
+  })
+})
