@@ -58,16 +58,16 @@ class Pipeline {
     return this._add(name, callback ? [...rest, callback] : rest, asBuffer)
   }
 
-  _add(name, rawArgs, asBuffer, transform = commandTable.replyTransformer(name)) {
+  _add(name, rawArgs, asBuffer) {
     const [args, callback] = splitCallback(rawArgs)
     let entry
     let error
     try {
-      entry = this.redis._entry(name, args, asBuffer, transform)
+      entry = this.redis._entry(name, args, asBuffer)
     } catch (e) {
       error = e
     }
-    this.queued.push({ entry, error, callback, transform, asBuffer })
+    this.queued.push({ entry, error, callback, transform: entry?.transform, asBuffer })
     return this
   }
 

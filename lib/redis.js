@@ -13,6 +13,7 @@ const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
 const { Subscriptions } = require('./pubsub/subscriptions.js')
+const { resp3Mapper } = require('./reply-mapping.js')
 
 class Redis extends EventEmitter {
   /**
@@ -250,9 +251,10 @@ class Redis extends EventEmitter {
    * name goes to Redis as given (`call('GETT')` → "unknown command 'GETT'"); the command tables are
    * consulted in lower case.
    */
-  _entry(name, rawArgs, asBuffer, transform = commandTable.replyTransformer(name)) {
+  _entry(name, rawArgs, asBuffer) {
     const lower = name.toLowerCase()
     const args = normalizeArgs(lower, rawArgs)
+    const transform = this._replyTransform(name, args)
     const refusal = commandTable.refusal(lower, args)
     if (refusal) throw new RestrictedCommandError(refusal)
     const prefix = this.options.keyPrefix
@@ -268,6 +270,16 @@ class Redis extends EventEmitter {
       transform,
       command: { name, args },
     })
+  }
+
+  /**
+   * How a command's reply is shaped: with `replyMapping: 'resp3'` as ioredis shapes RESP3 replies
+   * (maps, doubles, pairs; see reply-mapping.js), else by ioredis's RESP2 transformers.
+   */
+  _replyTransform(name, args) {
+    const legacy = commandTable.replyTransformer(name)
+    if (this.options.replyMapping !== 'resp3') return legacy
+    return resp3Mapper(name, args) ?? legacy
   }
 
   _command(name, rawArgs, asBuffer) {
