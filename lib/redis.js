@@ -1,7 +1,6 @@
 'use strict'
 // The ioredis-shaped client.
 const { EventEmitter } = require('node:events')
-const { createHash } = require('node:crypto')
 
 const native = require('./native.js')
 const commandTable = require('./commands.js')
@@ -14,6 +13,7 @@ const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
 const { Subscriptions } = require('./pubsub/subscriptions.js')
 const { resp3Mapper } = require('./reply-mapping.js')
+const { scriptArgs } = require('./scripts.js')
 
 class Redis extends EventEmitter {
   /**
@@ -27,6 +27,8 @@ class Redis extends EventEmitter {
     this._dispatcher = null
     this._closing = false
     this._scripts = new Map()
+    this._builtins = new Set()
+    for (const [name, definition] of Object.entries(this.options.scripts ?? {})) this.defineCommand(name, definition)
     if (!this.options.lazyConnect) {
       // Built now, so a configuration that cannot work throws here rather than failing every command.
       this._pendingDispatcher = this._createDispatcher()
@@ -141,7 +143,11 @@ class Redis extends EventEmitter {
     return withCallback(result, callback)
   }
 
-  /** Waits for every pending command, then closes; resolves 'OK'. */
+  /**
+   * Waits for every pending command, then closes; resolves 'OK'. As in ioredis, the reply comes
+   * first and 'close'/'end' follow on a later turn (there, when the socket closes), so a quit
+   * callback or `.then` still sees the client's last status.
+   */
   quit(callback) {
     const done = (async () => {
       if (this.status === 'end' || !this._dispatcher) {
@@ -151,7 +157,7 @@ class Redis extends EventEmitter {
       this._closing = true
       await this._dispatcher.idle()
       this._dispatcher.close()
-      this._end()
+      setImmediate(() => this._end())
       return 'OK'
     })()
     return withCallback(done, callback)
@@ -214,27 +220,39 @@ class Redis extends EventEmitter {
   }
 
   /**
-   * Adds `redis[name](...keys, ...args)` running `lua` with EVALSHA, falling back to EVAL when the
-   * server does not know the script yet. Without `numberOfKeys`, the first argument gives it.
+   * Adds `redis[name](...keys, ...args)` running `lua`; without `numberOfKeys`, the first argument
+   * gives it. The script is sent with every call (EVAL, which Redis caches by SHA like EVALSHA), not
+   * as EVALSHA with a NOSCRIPT → EVAL retry: that retry would leave after the commands issued next,
+   * so after a SCRIPT FLUSH or a failover `Promise.all([redis.myCmd(k), redis.get(k)])` could read
+   * the value from before the script ran.
    */
-  defineCommand(name, { lua, numberOfKeys, readOnly = false }) {
+  defineCommand(name, { lua, numberOfKeys, readOnly = false } = {}) {
     if (typeof lua !== 'string') throw new TypeError(`defineCommand(${name}): lua must be a string`)
-    const script = { lua, numberOfKeys, readOnly, sha: createHash('sha1').update(lua).digest('hex') }
+    const script = { lua, numberOfKeys, readOnly }
     this._scripts.set(name, script)
     this[name] = (...args) => this._script(script, args, false)
     this[name + 'Buffer'] = (...args) => this._script(script, args, true)
   }
 
+  /**
+   * Adds `redis[name](...)` (and `…Buffer`) for a command the command table does not know — a module's,
+   * or a newer server's — as ioredis does; pipelines made from this client get it too.
+   */
+  addBuiltinCommand(name) {
+    this._builtins.add(name)
+    this[name] = (...args) => {
+      const [rest, callback] = splitCallback(args)
+      return withCallback(this._command(name, rest, false), callback)
+    }
+    this[name + 'Buffer'] = (...args) => {
+      const [rest, callback] = splitCallback(args)
+      return withCallback(this._command(name, rest, true), callback)
+    }
+  }
+
   _script(script, rawArgs, asBuffer) {
     const [args, callback] = splitCallback(rawArgs)
-    const withKeys = script.numberOfKeys === undefined ? args : [script.numberOfKeys, ...args]
-    const viaSha = this._command('evalsha', [script.sha, ...withKeys], asBuffer)
-    const result = viaSha.catch((error) =>
-      /NOSCRIPT/i.test(error.message)
-        ? this._command('eval', [script.lua, ...withKeys], asBuffer)
-        : Promise.reject(error),
-    )
-    return withCallback(result, callback)
+    return withCallback(this._command('eval', scriptArgs(script, args), asBuffer), callback)
   }
 
   scanStream(options) {
@@ -283,13 +301,16 @@ class Redis extends EventEmitter {
   }
 
   _command(name, rawArgs, asBuffer) {
+    // showFriendlyErrorStack (ioredis): the stack of a failed command points at its caller.
+    const caller = this.options.showFriendlyErrorStack ? new Error() : undefined
     let entry
     try {
       entry = this._entry(name, rawArgs, asBuffer)
     } catch (error) {
-      return Promise.reject(error)
+      return Promise.reject(caller ? friendlyStack(error, caller) : error)
     }
-    return this._send(entry)
+    const sent = this._send(entry)
+    return caller ? sent.catch((error) => Promise.reject(friendlyStack(error, caller))) : sent
   }
 
   _send(entry) {
@@ -322,6 +343,15 @@ class Redis extends EventEmitter {
   _emitError(error) {
     if (this.listenerCount('error') > 0) this.emit('error', error)
   }
+}
+
+/** The error with its stack replaced by the caller's, less the frames inside this package. */
+function friendlyStack(error, caller) {
+  if (!(error instanceof Error) || !error.stack) return error
+  const frames = caller.stack.split('\n').slice(1)
+  const outside = frames.findIndex((frame) => !frame.includes(__dirname))
+  error.stack = error.stack.split('\n')[0] + '\n' + frames.slice(Math.max(0, outside)).join('\n')
+  return error
 }
 
 /** Generated methods never replace a hand-written one (quit, multi, …). */
