@@ -77,6 +77,13 @@ declare namespace Redis {
    */
   type RedisStatus = 'wait' | 'reconnecting' | 'connecting' | 'connect' | 'ready' | 'close' | 'end'
 
+  /** A command added with `defineCommand` or the `scripts` option. */
+  interface ScriptDefinition {
+    lua: string
+    numberOfKeys?: number
+    readOnly?: boolean
+  }
+
   interface RedisOptions {
     /**
      * The Upstash REST URL (`https://…`, or `http://…` for a local `fragment-redis gateway`).
@@ -126,6 +133,18 @@ declare namespace Redis {
     maxBatchBytes?: number
     /** HTTP connections kept open to the REST endpoint. Default 16. */
     poolSize?: number
+    /** Commands defined at construction, as with `defineCommand(name, definition)` for each. */
+    scripts?: Record<string, ScriptDefinition>
+    /** A failed command's stack starts at the code that issued it (costs a stack capture per command). Default `false`. */
+    showFriendlyErrorStack?: boolean
+    /**
+     * ioredis 6's reply shapes: `'legacy'` (RESP2 shapes, the default) or `'resp3'` — maps as objects,
+     * doubles as numbers, WITHSCORES replies as `[member, score]` pairs, as ioredis over RESP3.
+     * Rebuilt per command from REST's RESP2 replies; typed as the legacy shapes.
+     */
+    replyMapping?: 'legacy' | 'resp3'
+    /** Accepted for ioredis compatibility; REST always carries RESP2. `'resp3'` mapping needs it unset or 3. */
+    protocol?: 2 | 3
   }
 
   /** `redis.options`: the options with defaults applied and url/token resolved. */
@@ -1785,6 +1804,11 @@ declare namespace Redis {
      * when a command could not be queued (e.g. EXECABORT), else `[error, result]` per command.
      */
     exec(callback?: Callback<ExecResult>): Promise<ExecResult>
+    /**
+     * On a pipeline: opens an inline transaction; the commands up to the next exec() run as one
+     * MULTI…EXEC, in order with the others. Their slots read `'OK'`, `'QUEUED'`…, then the EXEC results.
+     */
+    multi(): this
     /** Queues `[['set', 'k', 'v'], ['get', 'k']]` (the batch form pipeline() takes). */
     addBatch(commands: ReadonlyArray<readonly [command: string, ...args: RedisArg[]]>): this
     /** Queues any command by name: `call('GET', 'k')`, `call('GET', ['k'])` or `call(['GET', 'k'])`. */
@@ -1808,6 +1832,8 @@ declare namespace Redis {
     private constructor()
     /** The client the commands are sent through. */
     readonly redis: RedisInstance
+    /** The client's options. */
+    readonly options: ResolvedRedisOptions
     /** `true` for multi(): one atomic `/multi-exec` request. */
     readonly isMulti: boolean
   }
@@ -1951,11 +1977,16 @@ declare class Redis extends EventEmitter {
   multi(commands?: ReadonlyArray<readonly [command: string, ...args: Redis.RedisArg[]]>): Redis.Pipeline
 
   /**
-   * Adds `redis[name](...keys, ...args)` and `redis[name + 'Buffer']` running `lua` with EVALSHA,
-   * falling back to EVAL when the server does not know the script yet. Without `numberOfKeys`
-   * the first argument gives it. Type the new method by merging into `RedisCommander`.
+   * Adds `redis[name](...keys, ...args)` and `redis[name + 'Buffer']` running `lua`, sent with each
+   * call as EVAL (so a SCRIPT FLUSH can never make it run after the commands issued next). Without
+   * `numberOfKeys` the first argument gives it. Type the new method by merging into `RedisCommander`.
    */
-  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void
+  defineCommand(name: string, definition: Redis.ScriptDefinition): void
+  /**
+   * Adds `redis[name](...args)` and `redis[name + 'Buffer']` for a command the built-in table does not
+   * know (a module's, a newer server's); pipelines made from this client get it too.
+   */
+  addBuiltinCommand(name: string): void
 
   /** Every key, one SCAN page per `data` event. */
   scanStream(options?: Redis.ScanStreamOptions): Redis.ScanStream<string>

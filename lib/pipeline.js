@@ -1,10 +1,9 @@
 'use strict'
 // pipeline() and multi(): chain commands, then exec() → [[err, result], …] like ioredis.
-const commandTable = require('./commands.js')
 const { Entry } = require('./dispatcher.js')
 const { ReplyError } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
-const { scriptArgs } = require('./scripts.js')
+const { installCommands, installScript, installBuiltin } = require('./commander.js')
 
 class Pipeline {
   /**
@@ -18,14 +17,8 @@ class Pipeline {
     this.isMulti = multi
     this.queued = []
     this.executed = false
-    for (const [name, script] of redis._scripts) {
-      this[name] = (...args) => this._addScript(script, args, false)
-      this[name + 'Buffer'] = (...args) => this._addScript(script, args, true)
-    }
-    for (const name of redis._builtins) {
-      this[name] = (...args) => this._add(name, args, false)
-      this[name + 'Buffer'] = (...args) => this._add(name, args, true)
-    }
+    for (const [name, script] of redis._scripts) installScript(this, name, script)
+    for (const name of redis._builtins) installBuiltin(this, name)
     this.addBatch(commands)
   }
 
@@ -41,41 +34,19 @@ class Pipeline {
 
   /** Queues [['set', 'k', 'v'], ['get', 'k']] (what `pipeline(commands)` takes). */
   addBatch(commands) {
-    for (const [name, ...args] of commands) {
+    for (const [name, ...rawArgs] of commands) {
       // A command added with defineCommand keeps its name's case (ioredis: multi([['myCmd', …]])).
-      const script = this.redis._scripts.get(name)
-      if (script) this._addScript(script, args, false)
-      else this._add(String(name).toLowerCase(), args, false)
+      if (this.redis._scripts.has(name)) this[name](...rawArgs)
+      else {
+        const [args, callback] = splitCallback(rawArgs)
+        this._issue(String(name).toLowerCase(), args, false, callback)
+      }
     }
     return this
   }
 
-  /** Any command by name, like Redis#call: `call('GET', 'k')` or `call(['GET', 'k'])`. */
-  call(...args) {
-    return this._addCall(args, false)
-  }
-
-  callBuffer(...args) {
-    return this._addCall(args, true)
-  }
-
-  send_command(...args) {
-    return this.call(...args)
-  }
-
-  _addCall(rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
-    const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
-    if (typeof name !== 'string') {
-      this.queued.push({ error: new TypeError('call() needs a command name'), callback, asBuffer })
-      return this
-    }
-    // As in Redis#call, the name stays as given (and so picks the reply transformer).
-    return this._add(name, callback ? [...rest, callback] : rest, asBuffer)
-  }
-
-  _add(name, rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
+  /** A command from the Commander's methods: queued (or its error, for exec to report), the pipeline returned. */
+  _issue(name, args, asBuffer, callback) {
     let entry
     let error
     try {
@@ -87,10 +58,9 @@ class Pipeline {
     return this
   }
 
-  /** A defined command runs as EVAL, as on the client (see Redis#defineCommand). */
-  _addScript(script, rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
-    return this._add('eval', [...scriptArgs(script, args), ...(callback ? [callback] : [])], asBuffer)
+  _issueError(error, callback) {
+    this.queued.push({ error, callback })
+    return this
   }
 
   /**
@@ -238,14 +208,6 @@ function buffersToStrings(value) {
   return value
 }
 
-for (const name of commandTable.names) {
-  if (name in Pipeline.prototype) continue
-  Pipeline.prototype[name] = function (...args) {
-    return this._add(name, args, false)
-  }
-  Pipeline.prototype[name + 'Buffer'] = function (...args) {
-    return this._add(name, args, true)
-  }
-}
+installCommands(Pipeline.prototype)
 
 module.exports = { Pipeline }

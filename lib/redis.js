@@ -13,7 +13,7 @@ const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
 const { Subscriptions } = require('./pubsub/subscriptions.js')
 const { resp3Mapper } = require('./reply-mapping.js')
-const { scriptArgs } = require('./scripts.js')
+const { installCommands, installScript, installBuiltin } = require('./commander.js')
 
 class Redis extends EventEmitter {
   /**
@@ -188,26 +188,13 @@ class Redis extends EventEmitter {
     return new Redis({ ...this.options, ...override })
   }
 
-  /** Any command by name: `call('GET', 'k')` or `call(['GET', 'k'])`. */
-  call(...args) {
-    return this._callBy(args, false)
+  /** A command from the Commander's methods: sent now, its promise returned (and the callback fed). */
+  _issue(name, args, asBuffer, callback) {
+    return withCallback(this._command(name, args, asBuffer), callback)
   }
 
-  callBuffer(...args) {
-    return this._callBy(args, true)
-  }
-
-  send_command(...args) {
-    return this.call(...args)
-  }
-
-  _callBy(rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
-    const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
-    if (typeof name !== 'string')
-      return withCallback(Promise.reject(new TypeError('call() needs a command name')), callback)
-    // The name stays as given, and so picks the reply transformer (ioredis: call('HGETALL') is not transformed).
-    return withCallback(this._command(name, rest, asBuffer), callback)
+  _issueError(error, callback) {
+    return withCallback(Promise.reject(error), callback)
   }
 
   pipeline(commands) {
@@ -230,8 +217,7 @@ class Redis extends EventEmitter {
     if (typeof lua !== 'string') throw new TypeError(`defineCommand(${name}): lua must be a string`)
     const script = { lua, numberOfKeys, readOnly }
     this._scripts.set(name, script)
-    this[name] = (...args) => this._script(script, args, false)
-    this[name + 'Buffer'] = (...args) => this._script(script, args, true)
+    installScript(this, name, script)
   }
 
   /**
@@ -240,19 +226,7 @@ class Redis extends EventEmitter {
    */
   addBuiltinCommand(name) {
     this._builtins.add(name)
-    this[name] = (...args) => {
-      const [rest, callback] = splitCallback(args)
-      return withCallback(this._command(name, rest, false), callback)
-    }
-    this[name + 'Buffer'] = (...args) => {
-      const [rest, callback] = splitCallback(args)
-      return withCallback(this._command(name, rest, true), callback)
-    }
-  }
-
-  _script(script, rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
-    return withCallback(this._command('eval', scriptArgs(script, args), asBuffer), callback)
+    installBuiltin(this, name)
   }
 
   scanStream(options) {
@@ -354,23 +328,7 @@ function friendlyStack(error, caller) {
   return error
 }
 
-/** Generated methods never replace a hand-written one (quit, multi, …). */
-const isFree = (proto, method) => !(method in proto)
-
-for (const name of commandTable.names) {
-  if (isFree(Redis.prototype, name)) {
-    Redis.prototype[name] = function (...rawArgs) {
-      const [args, callback] = splitCallback(rawArgs)
-      return withCallback(this._command(name, args, false), callback)
-    }
-  }
-  if (isFree(Redis.prototype, name + 'Buffer')) {
-    Redis.prototype[name + 'Buffer'] = function (...rawArgs) {
-      const [args, callback] = splitCallback(rawArgs)
-      return withCallback(this._command(name, args, true), callback)
-    }
-  }
-}
+installCommands(Redis.prototype)
 
 for (const command of ['hscan', 'sscan', 'zscan']) {
   Redis.prototype[command + 'Stream'] = function (key, options) {
