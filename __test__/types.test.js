@@ -100,6 +100,55 @@ describe('typings', () => {
   })
 })
 
+describe('generated command typings', () => {
+  // The generator formats with Prettier, which cannot load inside Jest's VM: the file check runs
+  // it as a child process; the rules are tested on its unformatted output.
+  const { splice } = require('../scripts/generate-commander')
+  const typings = (body) =>
+    [
+      'declare namespace Redis {',
+      "  interface RedisCommander<K extends ClientContext = 'promise'> {",
+      ...body,
+      '  }',
+      '}',
+      '',
+    ].join('\n')
+  const overrides = (...members) => ['interface RedisCommander<K> {', ...members, '}', ''].join('\n')
+
+  test('index.d.ts is what `npm run generate:types` writes (edit overrides.d.ts, then regenerate)', () => {
+    const result = spawnSync(process.execPath, ['scripts/generate-commander', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60000,
+    })
+    expect(`${result.stdout}${result.stderr}`).toBe('')
+    expect(result.status).toBe(0)
+  })
+
+  test('a command without an override gets an untyped pair; an override replaces it, Buffer variant kept', () => {
+    const text = splice(
+      typings(['    old(...args: CommandArgs): Reply<unknown, K, this>']),
+      ['get', 'newcmd', 'restore-asking', 'quit'],
+      overrides('  /** GET. */', '  get(key: RedisKey): Reply<string | null, K, this>'),
+    )
+    const body = text.split('\n').map((line) => line.trim())
+    expect(body).toContain('/** GET. */')
+    expect(body).toContain('get(key: RedisKey): Reply<string | null, K, this>')
+    expect(body).toContain('getBuffer(...args: CommandArgs): Reply<unknown, K, this>')
+    expect(body).toContain('newcmd(...args: CommandArgs): Reply<unknown, K, this>')
+    expect(body).toContain('newcmdBuffer(...args: CommandArgs): Reply<unknown, K, this>')
+    expect(body).toContain("'restore-asking'(...args: CommandArgs): Reply<unknown, K, this>")
+    expect(body.some((line) => line.startsWith('quit'))).toBe(false) // typed by hand on the class
+    expect(body.some((line) => line.startsWith('old('))).toBe(false) // replaced, not appended to
+  })
+
+  test('an override for a method the client does not have is refused, not silently kept', () => {
+    expect(() =>
+      splice(typings([]), ['get'], overrides('  gte(key: RedisKey): Reply<string | null, K, this>')),
+    ).toThrow(/gte/)
+  })
+})
+
 describe('ESM entry', () => {
   test('default and named exports match the CommonJS module', () => {
     const code = `

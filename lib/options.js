@@ -29,6 +29,11 @@ const DEFAULTS = Object.freeze({
   maxBatchBytes: 1024 * 1024,
   poolSize: 16,
   allowInsecureHttp: false,
+  showFriendlyErrorStack: false,
+  // ioredis 6's defaults: RESP3 on the wire (REST always carries RESP2: `protocol` only takes part
+  // in the replyMapping check below) and the legacy reply shapes.
+  protocol: 3,
+  replyMapping: 'legacy',
 })
 
 /** What an HTTP header value can carry (the `http` crate's rule): visible ASCII, space and tab. */
@@ -71,6 +76,20 @@ const RULES = {
   enableAutoPipelining: boolean('enableAutoPipelining'),
   readYourWrites: boolean('readYourWrites'),
   allowInsecureHttp: boolean('allowInsecureHttp'),
+  showFriendlyErrorStack: boolean('showFriendlyErrorStack'),
+  protocol(v) {
+    if (v !== 2 && v !== 3) throw new RangeError(`protocol must be 2 or 3, got ${describeValue(v)}`)
+  },
+  replyMapping(v) {
+    if (v !== 'legacy' && v !== 'resp3') {
+      throw new TypeError(`replyMapping must be 'legacy' (RESP2 shapes) or 'resp3', got ${describeValue(v)}`)
+    }
+  },
+  scripts(v) {
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      throw new TypeError(`scripts must be an object of name → { lua, numberOfKeys? }, got ${describeValue(v)}`)
+    }
+  },
   responseEncoding(v) {
     if (v !== 'base64' && v !== 'resp2') {
       throw new TypeError(
@@ -165,6 +184,10 @@ function resolveOptions(args, env = process.env) {
   const url = explicit('url', givenUrl) ?? fromEnv(env, URL_VARS)
   const token = explicit('token', givenToken) ?? fromEnv(env, TOKEN_VARS)
   const merged = { ...DEFAULTS, ...given }
+  // ioredis's own rule, with its words.
+  if (merged.replyMapping === 'resp3' && merged.protocol !== 3) {
+    throw new Error('The "resp3" replyMapping is only supported with protocol 3')
+  }
   if (url) checkUrl(url, merged.allowInsecureHttp)
   // Checked here rather than by the transport so that lazyConnect clients fail as early.
   if (token && !isHeaderValue(token)) {

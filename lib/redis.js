@@ -1,7 +1,6 @@
 'use strict'
 // The ioredis-shaped client.
 const { EventEmitter } = require('node:events')
-const { createHash } = require('node:crypto')
 
 const native = require('./native.js')
 const commandTable = require('./commands.js')
@@ -13,6 +12,8 @@ const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
 const { Subscriptions } = require('./pubsub/subscriptions.js')
+const { resp3Mapper } = require('./reply-mapping.js')
+const { installCommands, installScript, installBuiltin } = require('./commander.js')
 
 class Redis extends EventEmitter {
   /**
@@ -30,6 +31,8 @@ class Redis extends EventEmitter {
     this._connectError = undefined // why the last connect() failed, for the commands that follow
     this._closing = false
     this._scripts = new Map()
+    this._builtins = new Set()
+    for (const [name, definition] of Object.entries(this.options.scripts ?? {})) this.defineCommand(name, definition)
     if (!this.options.lazyConnect && !missingConfiguration(this.options)) {
       // Built now, so a configuration that cannot work throws here rather than failing every command.
       this._pendingDispatcher = this._createDispatcher()
@@ -181,7 +184,11 @@ class Redis extends EventEmitter {
     return withCallback(result, callback)
   }
 
-  /** Waits for every pending command, then closes; resolves 'OK'. */
+  /**
+   * Waits for every pending command, then closes; resolves 'OK'. As in ioredis, the reply comes
+   * first and 'close'/'end' follow on a later turn (there, when the socket closes), so a quit
+   * callback or `.then` still sees the client's last status.
+   */
   quit(callback) {
     const done = (async () => {
       if (this.status === 'end' || !this._dispatcher) {
@@ -191,7 +198,7 @@ class Redis extends EventEmitter {
       this._closing = true
       await this._dispatcher.idle()
       this._dispatcher.close()
-      this._end()
+      setImmediate(() => this._end())
       return 'OK'
     })()
     return withCallback(done, callback)
@@ -222,26 +229,13 @@ class Redis extends EventEmitter {
     return new Redis({ ...this.options, token: this.options.token, ...override })
   }
 
-  /** Any command by name: `call('GET', 'k')` or `call(['GET', 'k'])`. */
-  call(...args) {
-    return this._callBy(args, false)
+  /** A command from the Commander's methods: sent now, its promise returned (and the callback fed). */
+  _issue(name, args, asBuffer, callback) {
+    return withCallback(this._command(name, args, asBuffer), callback)
   }
 
-  callBuffer(...args) {
-    return this._callBy(args, true)
-  }
-
-  send_command(...args) {
-    return this.call(...args)
-  }
-
-  _callBy(rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
-    const [name, ...rest] = Array.isArray(args[0]) ? args[0] : args
-    if (typeof name !== 'string')
-      return withCallback(Promise.reject(new TypeError('call() needs a command name')), callback)
-    // The name stays as given, and so picks the reply transformer (ioredis: call('HGETALL') is not transformed).
-    return withCallback(this._command(name, rest, asBuffer), callback)
+  _issueError(error, callback) {
+    return withCallback(Promise.reject(error), callback)
   }
 
   pipeline(commands) {
@@ -254,27 +248,26 @@ class Redis extends EventEmitter {
   }
 
   /**
-   * Adds `redis[name](...keys, ...args)` running `lua` with EVALSHA, falling back to EVAL when the
-   * server does not know the script yet. Without `numberOfKeys`, the first argument gives it.
+   * Adds `redis[name](...keys, ...args)` running `lua`; without `numberOfKeys`, the first argument
+   * gives it. The script is sent with every call (EVAL, which Redis caches by SHA like EVALSHA), not
+   * as EVALSHA with a NOSCRIPT → EVAL retry: that retry would leave after the commands issued next,
+   * so after a SCRIPT FLUSH or a failover `Promise.all([redis.myCmd(k), redis.get(k)])` could read
+   * the value from before the script ran.
    */
-  defineCommand(name, { lua, numberOfKeys, readOnly = false }) {
+  defineCommand(name, { lua, numberOfKeys, readOnly = false } = {}) {
     if (typeof lua !== 'string') throw new TypeError(`defineCommand(${name}): lua must be a string`)
-    const script = { lua, numberOfKeys, readOnly, sha: createHash('sha1').update(lua).digest('hex') }
+    const script = { lua, numberOfKeys, readOnly }
     this._scripts.set(name, script)
-    this[name] = (...args) => this._script(script, args, false)
-    this[name + 'Buffer'] = (...args) => this._script(script, args, true)
+    installScript(this, name, script)
   }
 
-  _script(script, rawArgs, asBuffer) {
-    const [args, callback] = splitCallback(rawArgs)
-    const withKeys = script.numberOfKeys === undefined ? args : [script.numberOfKeys, ...args]
-    const viaSha = this._command('evalsha', [script.sha, ...withKeys], asBuffer)
-    const result = viaSha.catch((error) =>
-      /NOSCRIPT/i.test(error.message)
-        ? this._command('eval', [script.lua, ...withKeys], asBuffer)
-        : Promise.reject(error),
-    )
-    return withCallback(result, callback)
+  /**
+   * Adds `redis[name](...)` (and `…Buffer`) for a command the command table does not know — a module's,
+   * or a newer server's — as ioredis does; pipelines made from this client get it too.
+   */
+  addBuiltinCommand(name) {
+    this._builtins.add(name)
+    installBuiltin(this, name)
   }
 
   scanStream(options) {
@@ -291,9 +284,10 @@ class Redis extends EventEmitter {
    * name goes to Redis as given (`call('GETT')` → "unknown command 'GETT'"); the command tables are
    * consulted in lower case.
    */
-  _entry(name, rawArgs, asBuffer, transform = commandTable.replyTransformer(name)) {
+  _entry(name, rawArgs, asBuffer) {
     const lower = name.toLowerCase()
     const args = normalizeArgs(lower, rawArgs)
+    const transform = this._replyTransform(name, args)
     const refusal = commandTable.refusal(lower, args)
     if (refusal) throw new RestrictedCommandError(refusal)
     const prefix = this.options.keyPrefix
@@ -311,14 +305,27 @@ class Redis extends EventEmitter {
     })
   }
 
+  /**
+   * How a command's reply is shaped: with `replyMapping: 'resp3'` as ioredis shapes RESP3 replies
+   * (maps, doubles, pairs; see reply-mapping.js), else by ioredis's RESP2 transformers.
+   */
+  _replyTransform(name, args) {
+    const legacy = commandTable.replyTransformer(name)
+    if (this.options.replyMapping !== 'resp3') return legacy
+    return resp3Mapper(name, args) ?? legacy
+  }
+
   _command(name, rawArgs, asBuffer) {
+    // showFriendlyErrorStack (ioredis): the stack of a failed command points at its caller.
+    const caller = this.options.showFriendlyErrorStack ? new Error() : undefined
     let entry
     try {
       entry = this._entry(name, rawArgs, asBuffer)
     } catch (error) {
-      return Promise.reject(error)
+      return Promise.reject(caller ? friendlyStack(error, caller) : error)
     }
-    return this._send(entry)
+    const sent = this._send(entry)
+    return caller ? sent.catch((error) => Promise.reject(friendlyStack(error, caller))) : sent
   }
 
   _send(entry) {
@@ -353,23 +360,16 @@ class Redis extends EventEmitter {
   }
 }
 
-/** Generated methods never replace a hand-written one (quit, multi, …). */
-const isFree = (proto, method) => !(method in proto)
-
-for (const name of commandTable.names) {
-  if (isFree(Redis.prototype, name)) {
-    Redis.prototype[name] = function (...rawArgs) {
-      const [args, callback] = splitCallback(rawArgs)
-      return withCallback(this._command(name, args, false), callback)
-    }
-  }
-  if (isFree(Redis.prototype, name + 'Buffer')) {
-    Redis.prototype[name + 'Buffer'] = function (...rawArgs) {
-      const [args, callback] = splitCallback(rawArgs)
-      return withCallback(this._command(name, args, true), callback)
-    }
-  }
+/** The error with its stack replaced by the caller's, less the frames inside this package. */
+function friendlyStack(error, caller) {
+  if (!(error instanceof Error) || !error.stack) return error
+  const frames = caller.stack.split('\n').slice(1)
+  const outside = frames.findIndex((frame) => !frame.includes(__dirname))
+  error.stack = error.stack.split('\n')[0] + '\n' + frames.slice(Math.max(0, outside)).join('\n')
+  return error
 }
+
+installCommands(Redis.prototype)
 
 for (const command of ['hscan', 'sscan', 'zscan']) {
   Redis.prototype[command + 'Stream'] = function (key, options) {

@@ -52,6 +52,18 @@ describe('status and events', () => {
     expect(client.status).toBe('end')
   })
 
+  test("quit(callback): the callback runs before 'close' and 'end', as in ioredis", async () => {
+    const client = make({ url, token })
+    await nextEvent(client, 'ready')
+    const seen = []
+    client.on('close', () => seen.push('close'))
+    client.on('end', () => seen.push('end'))
+    const ended = nextEvent(client, 'end')
+    client.quit((error, reply) => seen.push(`callback:${reply}`))
+    await ended
+    expect(seen).toEqual(['callback:OK', 'close', 'end'])
+  })
+
   test('quit() resolves through a callback too', async () => {
     const client = make({ url, token })
     const reply = await within(

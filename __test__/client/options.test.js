@@ -176,3 +176,25 @@ describe('readYourWritesSyncToken', () => {
     expect(await reader.get(key)).toBe('written')
   })
 })
+
+describe('ioredis reply options: replyMapping, protocol, scripts, showFriendlyErrorStack', () => {
+  test('defaults are ioredis 6’s: protocol 3, legacy replies', () => {
+    const options = resolveOptions([{ url, token }])
+    expect([options.protocol, options.replyMapping, options.showFriendlyErrorStack]).toEqual([3, 'legacy', false])
+  })
+
+  test("'resp3' with protocol 2 throws ioredis's own error, as ioredis does", () => {
+    const message = 'The "resp3" replyMapping is only supported with protocol 3'
+    expect(() => new IORedis({ lazyConnect: true, protocol: 2, replyMapping: 'resp3' })).toThrow(message)
+    expect(() => resolveOptions([{ url, token, protocol: 2, replyMapping: 'resp3' }])).toThrow(message)
+  })
+
+  test.each([
+    ['replyMapping', 'RESP3', /replyMapping must be 'legacy'/],
+    ['protocol', 4, /protocol must be 2 or 3/],
+    ['scripts', 'return 1', /scripts must be an object/],
+    ['showFriendlyErrorStack', 1, /showFriendlyErrorStack must be true or false/],
+  ])('%s: %p is refused', (name, value, message) => {
+    expect(() => resolveOptions([{ url, token, [name]: value }])).toThrow(message)
+  })
+})

@@ -456,6 +456,20 @@ async function pipelines(redis: Redis) {
   assertType<Equal<typeof results, [error: Error | null, result: unknown][] | null>>()
   if (results) for (const [error, result] of results) expectType<[Error | null, unknown]>([error, result])
 
+  const inline = redis.pipeline().set('a', '1').multi().incr('n').get('a')
+  assertType<Equal<typeof inline, Redis.Pipeline>>()
+  const options: Redis.ResolvedRedisOptions = inline.options
+
+  const scripted = new Redis({
+    url: 'https://x',
+    token: 't',
+    scripts: { echoArg: { lua: 'return ARGV[1]', numberOfKeys: 0 } },
+    replyMapping: 'resp3',
+    protocol: 3,
+    showFriendlyErrorStack: true,
+  })
+  scripted.addBuiltinCommand('module.cmd')
+
   const tx = redis.multi().set('a', '1').expire('a', 10)
   const txResults: Redis.ExecResult = await tx.exec()
   const batch = await redis

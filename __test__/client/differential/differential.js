@@ -35,8 +35,9 @@ function clients(options = {}) {
   if (!pairs.has(id)) {
     const { url, token, redisUrl } = env()
     pairs.set(id, {
-      // protocol: 2 keeps ioredis v6 on RESP2, so replies have the v5 shapes our client promises.
-      ioredis: new IORedis(redisUrl, { ...options, protocol: 2, maxRetriesPerRequest: 1 }),
+      // protocol: 2 keeps ioredis v6 on RESP2, so replies have the v5 shapes our client promises;
+      // a suite comparing RESP3 reply mapping passes `{ protocol: 3, replyMapping: 'resp3' }`.
+      ioredis: new IORedis(redisUrl, { protocol: 2, ...options, maxRetriesPerRequest: 1 }),
       ours: new Redis({ ...options, ...OUR_OPTIONS, url, token }),
     })
   }

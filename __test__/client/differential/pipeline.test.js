@@ -74,3 +74,51 @@ describe('differential: pipeline', () => {
     return [results.length, results[0], results[2499], results.every(([err, v], i) => err === null && v === i + 1)]
   })
 })
+
+describe('differential: inline transactions and pipeline details', () => {
+  both('pipeline().set().multi().incr().incr().exec().get().exec()', async (r, key) => {
+    const pipeline = r.pipeline().set(key, 1).multi().incr(key).incr(key).exec().get(key)
+    return [pipeline.length, await pipeline.exec()]
+  })
+
+  both('an inline transaction transforms its EXEC results; errors stay in place', async (r, key) => [
+    await r.hset(`${key}:h`, 'f', 'v'),
+    await r.set(key, 'text'),
+    await r.pipeline().multi().hgetall(`${key}:h`).incr(key).getBuffer(key).exec().exec(),
+  ])
+
+  both('two inline transactions, one after the other', async (r, key) => [
+    await r.set(key, 'x'),
+    await r.pipeline().multi().get(key).exec().multi().incr(key).exec().get(key).exec(),
+  ])
+
+  both('pipeline.options is the client options', async (r) => {
+    const pipeline = r.pipeline()
+    return [pipeline.options === r.options, r.multi().options === r.options]
+  })
+
+  both('a defined command in the batch forms pipeline([[…]]) and multi([[…]])', async (r, key) => {
+    r.defineCommand('echoKey', { numberOfKeys: 1, lua: 'return redis.call("GET", KEYS[1])' })
+    await r.set(key, 'v')
+    return [
+      await r
+        .multi([
+          ['echoKey', key],
+          ['get', key],
+        ])
+        .exec(),
+      await r.pipeline([['echoKey', key]]).exec(),
+    ]
+  })
+
+  both('a callback runs before .then handlers registered after the call, as in ioredis', async (r, key) => {
+    const order = []
+    const done = r.set(key, 1, () => order.push('callback')).then(() => order.push('then'))
+    await done
+    const multi = r.multi()
+    multi.incr(key, (error, reply) => order.push(`queued:${reply}`))
+    await multi.exec().then(() => order.push('exec'))
+    await r.get(key, (error, value) => order.push(`get:${value}`))
+    return order
+  })
+})

@@ -86,3 +86,20 @@ describe('differential: scripting', () => {
     return r.pipeline().diffIncr(key, 2).diffIncr(key, 3).get(key).exec()
   })
 })
+
+describe('differential: scripts option, addBuiltinCommand', () => {
+  const { bothWith } = require('./differential')
+  bothWith({ scripts: { echoArg: { lua: 'return ARGV[1]', numberOfKeys: 0 } } })(
+    'the scripts constructor option defines commands',
+    async (r) => [await r.echoArg('hi'), await r.pipeline().echoArg('there').exec(), await r.echoArgBuffer('b')],
+  )
+  both('addBuiltinCommand adds a method (and its Buffer variant) for any command name', async (r, key) => {
+    r.addBuiltinCommand('object')
+    await r.set(key, 'v')
+    return [
+      await r.object('ENCODING', key),
+      await r.objectBuffer('ENCODING', key),
+      await r.pipeline().object('ENCODING', key).exec(),
+    ]
+  })
+})
