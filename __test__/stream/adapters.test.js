@@ -49,10 +49,20 @@ async function sseEvents(stream, options) {
 
 const chunkEvents = (events) => events.filter((e) => e.event === 'message')
 
+/** The text of each value of a toReadableStream(), asserting it is bytes (a Response body needs them). */
+function textsOf(values) {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  return values.map((value) => {
+    expect(value).toBeInstanceOf(Uint8Array)
+    return decoder.decode(value)
+  })
+}
+const textOfRead = (result) => textsOf([result.value])[0]
+
 describe('toReadableStream', () => {
-  test('yields the exact text, one string per chunk', async () => {
+  test("yields each chunk's text as UTF-8 bytes, one value per chunk", async () => {
     const { id } = await finishedStream()
-    const values = await readWebStream(readers.toReadableStream(id))
+    const values = textsOf(await readWebStream(readers.toReadableStream(id)))
     expect(values).toEqual(TEXTS)
     expect(values.join('')).toBe(TEXTS.join(''))
   })
@@ -65,7 +75,7 @@ describe('toReadableStream', () => {
     await waitForSubscribers(oracle, notifyChannel(readers, id))
     await produce(writer, ['c', 'd'], { delayMs: 20 })
     await writer.done()
-    expect(await reading).toEqual(['b', 'c', 'd'])
+    expect(textsOf(await reading)).toEqual(['b', 'c', 'd'])
   })
 
   test('cancel() while waiting for the next chunk resolves promptly and unsubscribes', async () => {
@@ -73,8 +83,8 @@ describe('toReadableStream', () => {
     const writer = await producer.create(id)
     await produce(writer, ['one', 'two'])
     const reader = readers.toReadableStream(id).getReader()
-    expect((await within(reader.read(), 5000, 'first chunk')).value).toBe('one')
-    expect((await within(reader.read(), 5000, 'second chunk')).value).toBe('two')
+    expect(textOfRead(await within(reader.read(), 5000, 'first chunk'))).toBe('one')
+    expect(textOfRead(await within(reader.read(), 5000, 'second chunk'))).toBe('two')
     const channel = notifyChannel(readers, id)
     await waitForSubscribers(oracle, channel)
     // The stream is now pulling the third chunk, which the stalled producer never writes.
@@ -91,7 +101,7 @@ describe('toReadableStream', () => {
   test('cancel() after part of a finished stream stops the reader', async () => {
     const { id } = await finishedStream(makeChunks(50))
     const reader = readers.toReadableStream(id).getReader()
-    expect((await reader.read()).value).toBe('tok0;')
+    expect(textOfRead(await reader.read())).toBe('tok0;')
     await within(reader.cancel(), 3000, 'cancel()')
     await waitForNoSubscribers(oracle, notifyChannel(readers, id))
   })
@@ -105,7 +115,7 @@ describe('toReadableStream', () => {
     await waitForSubscribers(oracle, notifyChannel(readers, id))
     await sleep(50)
     controller.abort()
-    expect(await reading).toEqual(['only'])
+    expect(textsOf(await reading)).toEqual(['only'])
     await waitForNoSubscribers(oracle, notifyChannel(readers, id))
   })
 
@@ -115,8 +125,8 @@ describe('toReadableStream', () => {
     await produce(writer, ['par', 'tial'])
     await writer.fail('rate limited')
     const reader = readers.toReadableStream(id).getReader()
-    expect((await reader.read()).value).toBe('par')
-    expect((await reader.read()).value).toBe('tial')
+    expect(textOfRead(await reader.read())).toBe('par')
+    expect(textOfRead(await reader.read())).toBe('tial')
     const error = await reader.read().then(
       () => null,
       (e) => e,

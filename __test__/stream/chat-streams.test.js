@@ -176,8 +176,8 @@ describe('readers', () => {
     const writer = await producer.create(id)
     const texts = makeChunks(20)
     await produce(writer, texts.slice(0, 10))
-    // The reader is positioned once it has looked up the newest id; EXISTS follows that lookup.
-    const positioned = whenCalled(readers.redis, 'exists')
+    // The reader is positioned once it has looked up the newest id.
+    const positioned = whenCalled(readers.redis, 'xrevrange')
     const reading = collect(readers.read(id, { after: '$' }))
     await within(positioned, 5000, "the '$' reader to position itself")
     const newIds = await produce(writer, texts.slice(10))
@@ -353,7 +353,7 @@ describe('notifications and subscriptions', () => {
     await expect(collect(slow.read(id))).rejects.toThrow('injected: subscribe failed')
     client.subscribe = realSubscribe
 
-    const positioned = whenCalled(client, 'exists')
+    const positioned = whenCalled(client, 'xrange') // its first read follows the confirmed subscription
     const reading = collect(slow.read(id), { timeoutMs: 5000 })
     await within(positioned, 5000, 'the reader to position itself')
     await waitForSubscribers(oracle, notifyChannel(slow, id), 1, 3000)

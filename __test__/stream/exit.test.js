@@ -159,7 +159,7 @@ describe('process exit', () => {
         const { value } = await reader.read();
         await new Promise((resolve) => setTimeout(resolve, 200)); // the stream now waits for more
         await reader.cancel();
-        console.log(value, await client.quit());
+        console.log(new TextDecoder().decode(value), await client.quit());
       })();
     `,
       id,
