@@ -9,7 +9,7 @@
 // ids.js (entry ids), options.js (options), errors.js (what readers and writers end with).
 const { resolveStreamOptions } = require('./options.js')
 const { ChatStreamWriter } = require('./writer.js')
-const { readChatStream } = require('./reader.js')
+const { readChatStream, remainderAfter } = require('./reader.js')
 const { textStream, sseStream } = require('./web.js')
 const { canonicalId } = require('./ids.js')
 const errors = require('./errors.js')
@@ -37,7 +37,11 @@ class ChatStreams {
     this.pollMs = pollMs
   }
 
+  /** The key of stream `id`: a non-empty string (anything else would name some other stream). */
   key(id) {
+    if (typeof id !== 'string' || id === '') {
+      throw new TypeError(`a chat stream id must be a non-empty string, got ${id === '' ? "''" : typeof id}`)
+    }
     return this.prefix + id
   }
 
@@ -73,6 +77,35 @@ class ChatStreams {
   /** A Web ReadableStream of Server-Sent Events bytes; see web.js. */
   toSSEStream(id, options) {
     return sseStream((signal) => this.read(id, { ...options, signal }), options?.signal)
+  }
+
+  /**
+   * The whole answer to an EventSource request, resuming from its Last-Event-ID: 200 with the SSE
+   * stream while there is something to send, and 204 No Content — which makes EventSource stop for
+   * good instead of reconnecting — when there is no such stream, or the client already has all of
+   * a finished one (it reconnected after the end). A failure to look (the REST endpoint
+   * unreachable…) answers 200 with the stream, whose error cuts the body, so EventSource retries.
+   */
+  async toSSEResponse(
+    id,
+    request,
+    { after = ChatStreams.resumePoint(request), signal = request?.signal, headers } = {},
+  ) {
+    this.key(id)
+    let remainder = 'more'
+    try {
+      remainder = await remainderAfter(this, id, after)
+    } catch (error) {
+      if (errors.isFinal(error)) remainder = 'none'
+    }
+    if (remainder !== 'more') return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+    return new Response(this.toSSEStream(id, { after, signal }), {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        ...headers,
+      },
+    })
   }
 
   /**

@@ -149,10 +149,35 @@ async function* readChatStream(streams, id, { after = '0', signal } = {}) {
   }
 }
 
+/**
+ * What a reader from `after` would get, without reading it: 'none' (no such stream), 'over' (the
+ * stream is finished and nothing but its final entry follows `after`: the client has it all), or
+ * 'more'. Throws InvalidResumePointError for a bad `after`, and the client's errors as they are.
+ */
+async function remainderAfter(streams, id, after) {
+  const { redis } = streams
+  const start = startingPoint(after)
+  const key = streams.key(id)
+  if (start !== '$' && start !== MAX_ID) {
+    const next = await redis.xrange(key, `(${start}`, '+', 'COUNT', 1)
+    if (next.length > 0) return isFinalEntry(next[0][1]) ? 'over' : 'more'
+  }
+  const newest = await redis.xrevrange(key, '+', '-', 'COUNT', 1)
+  if (newest.length === 0) return 'none'
+  const [newestId, fields] = newest[0]
+  const appendedMeanwhile = start !== '$' && compareIds(newestId, start) > 0
+  return isFinalEntry(fields) && !appendedMeanwhile ? 'over' : 'more'
+}
+
+function isFinalEntry(fields) {
+  const { t: type } = fieldsOf(fields)
+  return type === 'done' || type === 'error'
+}
+
 function fieldsOf(flat) {
   const fields = {}
   for (let i = 0; i < flat.length; i += 2) fields[flat[i]] = flat[i + 1]
   return fields
 }
 
-module.exports = { readChatStream, startingPoint, fieldsOf }
+module.exports = { readChatStream, remainderAfter }
