@@ -316,3 +316,41 @@ describe('options', () => {
     expect([streams.pollMs, streams.activeTtlSeconds, streams.finishedTtlSeconds, streams.maxLen]).toEqual([1, 1, 1, 1])
   })
 })
+
+test('a reply whose head was trimmed (by anything but this module) is not served as whole from the start', async () => {
+  const id = streamId()
+  const key = producer.key(id)
+  // What an older writer's `XADD MAXLEN ~` (or an XTRIM) leaves: the tail of a reply.
+  await oracle.xadd(key, '*', 't', 'chunk', 'd', 'tail')
+  await oracle.xadd(key, '*', 't', 'done', 'd', '')
+  const seen = []
+  const error = await rejectionOf(collect(slow.read(id), { into: seen, timeoutMs: 5000 }))
+  expect(error).toBeInstanceOf(StreamFailedError)
+  expect(error.message).toMatch(/trimmed/)
+  expect(seen).toEqual([])
+  const events = parseSSE(await readWebStream(slow.toSSEStream(id))).events
+  expect(events).toEqual([{ event: 'error', id: undefined, data: expect.stringMatching(/trimmed/) }])
+})
+
+describe('bad arguments', () => {
+  test('a stream id must be a non-empty string: nothing is written under "undefined"', async () => {
+    await expect(producer.create(undefined)).rejects.toThrow(TypeError)
+    await expect(producer.create({ id: 1 })).rejects.toThrow(TypeError)
+    expect(() => producer.writer('')).toThrow(TypeError)
+    await expect(collect(slow.read(42))).rejects.toThrow(TypeError)
+    expect(await oracle.exists(producer.key('undefined'), producer.key('[object Object]'))).toBe(0)
+  })
+
+  test("fail(reason) with a non-Error object stores its JSON, never '[object Object]'", async () => {
+    const id = streamId()
+    const writer = await producer.create(id)
+    await writer.fail({ code: 529, retryable: true })
+    const error = await rejectionOf(collect(slow.read(id)))
+    expect(error.message).toBe('{"code":529,"retryable":true}')
+  })
+
+  test('a `signal` that is not an AbortSignal is refused, not ignored', async () => {
+    const { id } = await finishedStream(['a'])
+    await expect(collect(slow.read(id, { signal: { aborted: false } }))).rejects.toThrow(/AbortSignal/)
+  })
+})

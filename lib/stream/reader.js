@@ -19,6 +19,7 @@ const { MAX_ID, canonicalId, compareIds } = require('./ids.js')
 const { registryOf, CLOSED } = require('./listeners.js')
 
 const READ_BATCH = 1000
+const TRIMMED = 'the start of this reply was trimmed: it cannot be served whole'
 
 /** The reader's starting point: '$', or the canonical id it reads after ('0' → '0-0'). */
 function startingPoint(after) {
@@ -37,6 +38,9 @@ async function* readChatStream(streams, id, { after = '0', signal } = {}) {
   const { redis, pollMs } = streams
   const start = startingPoint(after)
   const key = streams.key(id)
+  if (signal !== undefined && typeof signal?.addEventListener !== 'function') {
+    throw new TypeError('signal must be an AbortSignal')
+  }
   // The append script publishes on KEYS[1] .. ':notify', and KEYS[1] carries the client's
   // keyPrefix; channel names get no prefix, so it is added here.
   const channel = (redis.options?.keyPrefix ?? '') + key + ':notify'
@@ -131,6 +135,10 @@ async function* readChatStream(streams, id, { after = '0', signal } = {}) {
           dirty = true // appended between the two reads
         }
       } else {
+        // Read from the very start, a reply begins with its `start` entry; without it, its head
+        // was trimmed (by something other than this module, which never trims), and the rest is
+        // not the reply.
+        if (last === '0-0' && fieldsOf(entries[0][1]).t !== 'start') throw new StreamFailedError(TRIMMED)
         last = entries[entries.length - 1][0]
       }
       for (const [entryId, fields] of entries) {

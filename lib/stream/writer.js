@@ -86,7 +86,7 @@ class ChatStreamWriter {
 
   /** Marks the reply failed; readers throw StreamFailedError with `reason`. */
   fail(reason) {
-    return this._finish('error', String(reason instanceof Error ? reason.message : reason))
+    return this._finish('error', reasonText(reason))
   }
 
   /** The writer counts as finished from the call on (so an append issued after done() rejects even
@@ -194,6 +194,17 @@ function refusal(error, writer, type) {
   )
   full.code = 'ESTREAMFULL'
   return full
+}
+
+/** What readers get as the failure's message: an Error's message, a string as it is, else JSON. */
+function reasonText(reason) {
+  if (reason instanceof Error) return reason.message || reason.name
+  if (typeof reason === 'string') return reason
+  try {
+    const json = JSON.stringify(reason)
+    if (typeof json === 'string') return json
+  } catch {}
+  return String(reason)
 }
 
 function finishedError(id) {
