@@ -113,7 +113,11 @@ class ChatStreamWriter {
     if (this.finished && type === 'chunk') return Promise.reject(finishedError(this.id))
     return new Promise((resolve, reject) => {
       this._queue.push({ type, data, ttl, resolve, reject })
-      if (!this._sending) this._flush()
+      if (!this._sending) {
+        // Sent once the current code has issued its appends: all of them leave as one batch.
+        this._sending = true
+        queueMicrotask(() => this._flush())
+      }
     })
   }
 
@@ -123,7 +127,6 @@ class ChatStreamWriter {
    * failures were all never sent is re-sent; any other failure fails the writer.
    */
   async _flush() {
-    this._sending = true
     let resendUntil
     while (this._queue.length > 0 && !this._failure) {
       const batch = this._queue.splice(0)
