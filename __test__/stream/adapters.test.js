@@ -255,6 +255,9 @@ describe('toSSEResponse', () => {
     const response = await readers.toSSEResponse(id, resuming('99999999999999999999999-0'))
     expect(response.status).toBe(200)
     expect(chunkEvents(parseSSE(await response.text()).events).map((e) => e.data)).toEqual(TEXTS)
+    // A route's own bad `after` is final too: 204, never a 500 that some clients retry.
+    const explicit = await readers.toSSEResponse(id, resuming(), { after: '1-99999999999999999999999' })
+    expect(explicit.status).toBe(204)
   })
 
   test("a live reply: the request's signal (client gone) stops the reader and its subscription", async () => {

@@ -38,7 +38,7 @@ async function* readChatStream(streams, id, { after = '0', signal } = {}) {
   const { redis, pollMs } = streams
   const start = startingPoint(after)
   const key = streams.key(id)
-  if (signal !== undefined && typeof signal?.addEventListener !== 'function') {
+  if (signal != null && typeof signal.addEventListener !== 'function') {
     throw new TypeError('signal must be an AbortSignal')
   }
   // The append script publishes on KEYS[1] .. ':notify', and KEYS[1] carries the client's
