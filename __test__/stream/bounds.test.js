@@ -271,22 +271,25 @@ describe('abort and cancellation', () => {
   })
 })
 
-test('quit() wakes a live reader at once: it rejects with ECLOSED and drops its subscription', async () => {
-  const id = streamId()
-  const writer = await producer.create(id)
-  await writer.append('a')
-  const client = slow.redis
-  const seen = []
-  const reading = collect(slow.read(id), { into: seen, timeoutMs: 20000 })
-  await waitForSubscribers(oracle, notifyChannel(slow, id))
-  await waitUntil(() => seen.length === 1, { timeoutMs: 5000, what: 'the first chunk' })
-  const started = Date.now()
-  await client.quit()
-  const error = await rejectionOf(reading)
-  expect(error.code).toBe('ECLOSED')
-  expect(Date.now() - started).toBeLessThan(5000)
-  await waitForNoSubscribers(oracle, notifyChannel(slow, id))
-})
+test.each(['quit', 'disconnect'])(
+  '%s() wakes a live reader at once: it rejects with ECLOSED and drops its subscription',
+  async (close) => {
+    const id = streamId()
+    const writer = await producer.create(id)
+    await writer.append('a')
+    const client = slow.redis
+    const seen = []
+    const reading = collect(slow.read(id), { into: seen, timeoutMs: 20000 })
+    await waitForSubscribers(oracle, notifyChannel(slow, id))
+    await waitUntil(() => seen.length === 1, { timeoutMs: 5000, what: 'the first chunk' })
+    const started = Date.now()
+    await client[close]()
+    const error = await rejectionOf(reading)
+    expect(error.code).toBe('ECLOSED')
+    expect(Date.now() - started).toBeLessThan(5000)
+    await waitForNoSubscribers(oracle, notifyChannel(slow, id))
+  },
+)
 
 describe('options', () => {
   test.each([

@@ -174,6 +174,70 @@ test('stopGateway() … pause … startGateway(): the writer re-sends the append
   expect(consumers[2].failures.length).toBeGreaterThan(0)
 })
 
+test('a streamed producer (appends not awaited) through gateway restarts: the reply is exact, or failed — never a silent gap', async () => {
+  const producer = pool.streams()
+  const readers = pool.streams({ pollMs: 200 })
+  const id = uniqueKey('faults-streamed')
+  const texts = makeChunks(400, (i) => `t${i} `)
+  const writer = await producer.create(id)
+  const settled = []
+  let restarts = Promise.resolve() // chained: two restarts of one gateway must not overlap
+  for (let i = 0; i < texts.length; i++) {
+    settled.push(
+      writer.append(texts[i]).then(
+        () => true,
+        () => false,
+      ),
+    )
+    if (i === 100 || i === 250) restarts = restarts.then(() => stack.restartGateway()) // appends race it
+    if (i % 20 === 0) await sleep(5)
+  }
+  const accepted = await Promise.all(settled)
+  await restarts
+  const done = await writer.done().then(
+    () => null,
+    (error) => error,
+  )
+  const seen = []
+  const outcome = await collect(readers.read(id), { into: seen, timeoutMs: CONSUMER_DEADLINE_MS }).then(
+    () => 'done',
+    (error) => error,
+  )
+  if (done === null) {
+    // Whole: every append resolved, and the reader has all of it.
+    expect(accepted.every(Boolean)).toBe(true)
+    expect(outcome).toBe('done')
+    expect(textOf(seen)).toBe(texts.join(''))
+  } else {
+    // Failed: the reader is told so too. It got chunks in order, once each, and every append that
+    // resolved (none lands after the error entry).
+    expect(outcome).toBeInstanceOf(StreamFailedError)
+    const indexes = seen.map((chunk) => texts.indexOf(chunk.text))
+    expect(indexes.every((index, i) => index >= 0 && (i === 0 || index > indexes[i - 1]))).toBe(true)
+    const resolved = texts.filter((_, i) => accepted[i])
+    expect(resolved.every((text) => seen.some((chunk) => chunk.text === text))).toBe(true)
+  }
+  if (process.env.STREAM_FAULTS_VERBOSE) console.log({ failed: done?.message, chunks: seen.length })
+})
+
+test('toSSEResponse() while the gateway is down answers 200 and cuts the body, so EventSource retries', async () => {
+  const producer = pool.streams()
+  const readers = pool.streams({ pollMs: 100 })
+  const id = uniqueKey('faults-response')
+  const writer = await producer.create(id)
+  await writer.append('before')
+  await stack.stopGateway()
+  try {
+    const response = await within(readers.toSSEResponse(id, new Request('https://app.example/')), 10000, 'the answer')
+    expect(response.status).toBe(200)
+    const error = await rejectionOf(readWebStream(response.body, { timeoutMs: 10000 }))
+    expect(error.code).toBe('ECONNREFUSED')
+  } finally {
+    await stack.startGateway()
+  }
+  await writer.done()
+})
+
 test('a consumer that loses its process mid-stream resumes from its last id with the exact text', async () => {
   const producer = pool.streams()
   const id = uniqueKey('faults-crash')
