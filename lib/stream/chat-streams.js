@@ -48,7 +48,7 @@ class ChatStreams {
   /** Starts a stream and returns its writer; rejects with StreamExistsError when `id` is taken. */
   async create(id) {
     const writer = new ChatStreamWriter(this, id)
-    await writer.start()
+    await writer._start()
     return writer
   }
 

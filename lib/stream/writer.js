@@ -61,7 +61,7 @@ class ChatStreamWriter {
   }
 
   /** Writes the `start` entry; rejects with StreamExistsError when the id is taken. */
-  async start() {
+  async _start() {
     return this._send('start', '', this.streams.activeTtlSeconds)
   }
 
