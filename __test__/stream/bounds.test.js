@@ -108,6 +108,25 @@ describe('every reader ends', () => {
   })
 })
 
+test('the REST endpoint stops answering while a reader waits: the reader ends with the timeout, not never', async () => {
+  const proxy = await startProxy(env().url)
+  try {
+    const readers = pool.streams({ pollMs: 200 }, { url: proxy.url, commandTimeout: 1000 })
+    const id = streamId()
+    const writer = await producer.create(id)
+    await writer.append('a')
+    const seen = []
+    const reading = collect(readers.read(id), { into: seen, timeoutMs: 15000 })
+    await waitUntil(() => seen.length === 1, { timeoutMs: 5000, what: 'the first chunk' })
+    proxy.mode = 'stall' // every request from now on is read and never answered
+    const error = await rejectionOf(reading)
+    expect(error.code).toBe('ETIMEDOUT')
+    await writer.done()
+  } finally {
+    await proxy.close()
+  }
+})
+
 describe('a failed append fails the writer', () => {
   let proxy
   afterEach(async () => {

@@ -343,6 +343,20 @@ describe('notifications and subscriptions', () => {
     expect(textOf(await b)).toBe('x')
   })
 
+  test('a subscribe the server never confirms does not stall readers: they poll, get every chunk and end', async () => {
+    const streams = pool.streams({ pollMs: 300 })
+    streams.redis.subscribe = () => new Promise(() => {}) // a pub/sub stream that never confirms
+    const { id, ids } = await finishedStream(['a', 'b'])
+    expect(idsOf(await collect(streams.read(id), { timeoutMs: 5000 }))).toEqual(ids)
+
+    const liveId = streamId()
+    const writer = await producer.create(liveId)
+    const reading = collect(streams.read(liveId), { timeoutMs: 8000 })
+    const liveIds = await produce(writer, ['c', 'd', 'e'], { delayMs: 100 })
+    await writer.done()
+    expect(idsOf(await reading)).toEqual(liveIds)
+  })
+
   test('a failed subscribe leaves nothing behind: the next reader subscribes and is notified', async () => {
     const slow = pool.streams({ pollMs: 60000 })
     const client = slow.redis

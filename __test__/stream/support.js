@@ -75,6 +75,7 @@ function collect(iterable, { timeoutMs = 10000, what = 'reading the stream', onC
     }
     return into
   })()
+  run.catch(() => {}) // once within() has given up, a late rejection must not crash the run
   return within(run, timeoutMs, what)
 }
 
@@ -89,6 +90,7 @@ async function readWebStream(stream, { timeoutMs = 10000, what = 'reading the we
       values.push(value)
     }
   })()
+  run.catch(() => {}) // as in collect()
   return within(run, timeoutMs, what)
 }
 

@@ -77,8 +77,22 @@ async function* readChatStream(streams, id, { after = '0', signal } = {}) {
   if (signal?.aborted) return
   signal?.addEventListener('abort', onAbort)
   try {
-    await registry.listen(channel, onNotify)
+    // Subscribed before the first read, so no append after that read goes unnoticed — but waited
+    // for at most pollMs: a subscription the server never confirms (a stalled pub/sub stream) must
+    // not stall the reader, which polls anyway. A subscribe that fails first fails the read.
+    const subscribed = registry.listen(channel, onNotify) // registers onNotify before it awaits
     listening = true
+    subscribed.catch(() => {}) // a failure after the reader moved on: polling covers it
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, pollMs)
+      const settle = (fn) => (value) => {
+        clearTimeout(timer)
+        fn(value)
+      }
+      wake = settle(resolve) // a notification, an abort, the client closing
+      subscribed.then(settle(resolve), settle(reject))
+    })
+    wake = () => {}
     if (signal?.aborted) return
     if (start === '$') {
       // Only what comes next — unless nothing will: a finished stream ends (or fails) at once.
