@@ -43,15 +43,11 @@ function toWebStream(read, outerSignal, encode, { end, error } = {}) {
   const iterator = read(signal)
   return new ReadableStream({
     async pull(controller) {
+      let result
       try {
-        const { value, done } = await iterator.next()
-        if (done) {
-          if (end && !signal.aborted) controller.enqueue(end())
-          controller.close()
-        } else {
-          controller.enqueue(encode(value))
-        }
+        result = await iterator.next()
       } catch (e) {
+        // The reader threw, so it is over (its subscription released).
         if (signal.aborted) return closeQuietly(controller) // stopped on purpose: not an error
         const last = error?.(e)
         if (last) {
@@ -60,6 +56,20 @@ function toWebStream(read, outerSignal, encode, { end, error } = {}) {
         } else {
           controller.error(e)
         }
+        return
+      }
+      try {
+        if (result.done) {
+          if (end && !signal.aborted) controller.enqueue(end())
+          controller.close()
+        } else {
+          controller.enqueue(encode(result.value))
+        }
+      } catch (e) {
+        // Failing to hand a value on must not leave the reader (and its subscription) behind.
+        abort.abort()
+        await iterator.return?.()
+        throw e
       }
     },
     async cancel() {
