@@ -19,7 +19,8 @@ export interface ChatStreamsOptions {
   finishedTtlSeconds?: number
   /**
    * The longest (ms, 1 … 2^31-1) a reader waits without a notification before it reads again; also
-   * how soon it notices that its stream expired. Default 1000.
+   * how soon it notices that its stream expired, and the longest it waits for its notify
+   * subscription to be confirmed before it reads anyway. Default 1000.
    */
   pollMs?: number
 }
