@@ -161,9 +161,13 @@ describe('a failed append fails the writer', () => {
     expect(error.message).toMatch(/append failed/)
     // 'b' may have landed (its reply was lost); 'c' never did, and the reply is marked failed.
     expect(['a', 'ab']).toContain(textOf(seen))
-    const types = (await oracle.xrange(producer.key(id), '-', '+')).map(([, f]) => f[1])
+    const entries = await oracle.xrange(producer.key(id), '-', '+')
+    const types = entries.map(([, f]) => f[1])
     expect(types.at(-1)).toBe('error')
     expect(types.filter((t) => t === 'error')).toHaveLength(1)
+    // fail() on the failed writer (a producer's catch-all) has nothing to add: it resolves that entry.
+    expect(await writer.fail(new Error('model error'))).toBe(entries.at(-1)[0])
+    expect(await oracle.xlen(producer.key(id))).toBe(entries.length)
   })
 
   test("un-awaited appends (the README's loop) with one failing: no unhandled rejection, done() rejects", async () => {
