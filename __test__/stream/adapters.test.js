@@ -2,6 +2,7 @@
 // The Web-stream adapters: toReadableStream (text) and toSSEStream (Server-Sent Events bytes with
 // `id:` lines), cancellation, failure, and Last-Event-ID resumption — in memory and over real HTTP.
 const http = require('node:http')
+const { spawn } = require('node:child_process')
 const { Readable, pipeline } = require('node:stream')
 const {
   ChatStreams,
@@ -49,10 +50,20 @@ async function sseEvents(stream, options) {
 
 const chunkEvents = (events) => events.filter((e) => e.event === 'message')
 
+/** The text of each value of a toReadableStream(), asserting it is bytes (a Response body needs them). */
+function textsOf(values) {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  return values.map((value) => {
+    expect(value).toBeInstanceOf(Uint8Array)
+    return decoder.decode(value)
+  })
+}
+const textOfRead = (result) => textsOf([result.value])[0]
+
 describe('toReadableStream', () => {
-  test('yields the exact text, one string per chunk', async () => {
+  test("yields each chunk's text as UTF-8 bytes, one value per chunk", async () => {
     const { id } = await finishedStream()
-    const values = await readWebStream(readers.toReadableStream(id))
+    const values = textsOf(await readWebStream(readers.toReadableStream(id)))
     expect(values).toEqual(TEXTS)
     expect(values.join('')).toBe(TEXTS.join(''))
   })
@@ -65,7 +76,7 @@ describe('toReadableStream', () => {
     await waitForSubscribers(oracle, notifyChannel(readers, id))
     await produce(writer, ['c', 'd'], { delayMs: 20 })
     await writer.done()
-    expect(await reading).toEqual(['b', 'c', 'd'])
+    expect(textsOf(await reading)).toEqual(['b', 'c', 'd'])
   })
 
   test('cancel() while waiting for the next chunk resolves promptly and unsubscribes', async () => {
@@ -73,8 +84,8 @@ describe('toReadableStream', () => {
     const writer = await producer.create(id)
     await produce(writer, ['one', 'two'])
     const reader = readers.toReadableStream(id).getReader()
-    expect((await within(reader.read(), 5000, 'first chunk')).value).toBe('one')
-    expect((await within(reader.read(), 5000, 'second chunk')).value).toBe('two')
+    expect(textOfRead(await within(reader.read(), 5000, 'first chunk'))).toBe('one')
+    expect(textOfRead(await within(reader.read(), 5000, 'second chunk'))).toBe('two')
     const channel = notifyChannel(readers, id)
     await waitForSubscribers(oracle, channel)
     // The stream is now pulling the third chunk, which the stalled producer never writes.
@@ -91,7 +102,7 @@ describe('toReadableStream', () => {
   test('cancel() after part of a finished stream stops the reader', async () => {
     const { id } = await finishedStream(makeChunks(50))
     const reader = readers.toReadableStream(id).getReader()
-    expect((await reader.read()).value).toBe('tok0;')
+    expect(textOfRead(await reader.read())).toBe('tok0;')
     await within(reader.cancel(), 3000, 'cancel()')
     await waitForNoSubscribers(oracle, notifyChannel(readers, id))
   })
@@ -105,7 +116,7 @@ describe('toReadableStream', () => {
     await waitForSubscribers(oracle, notifyChannel(readers, id))
     await sleep(50)
     controller.abort()
-    expect(await reading).toEqual(['only'])
+    expect(textsOf(await reading)).toEqual(['only'])
     await waitForNoSubscribers(oracle, notifyChannel(readers, id))
   })
 
@@ -115,8 +126,8 @@ describe('toReadableStream', () => {
     await produce(writer, ['par', 'tial'])
     await writer.fail('rate limited')
     const reader = readers.toReadableStream(id).getReader()
-    expect((await reader.read()).value).toBe('par')
-    expect((await reader.read()).value).toBe('tial')
+    expect(textOfRead(await reader.read())).toBe('par')
+    expect(textOfRead(await reader.read())).toBe('tial')
     const error = await reader.read().then(
       () => null,
       (e) => e,
@@ -203,6 +214,69 @@ describe('toSSEStream', () => {
   })
 })
 
+describe('toSSEResponse', () => {
+  const resuming = (lastEventId) =>
+    new Request('https://app.example/api/chat/stream', lastEventId ? { headers: { 'Last-Event-ID': lastEventId } } : {})
+
+  test('200 with the SSE stream while something is left; 204 once the client has all of a finished reply', async () => {
+    const { id, ids } = await finishedStream()
+    const fresh = await readers.toSSEResponse(id, resuming())
+    expect(fresh.status).toBe(200)
+    expect(fresh.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    const events = parseSSE(await fresh.text()).events
+    expect(chunkEvents(events).map((e) => e.data)).toEqual(TEXTS)
+    expect(events.at(-1).event).toBe('done')
+
+    const rest = await readers.toSSEResponse(id, resuming(ids[3]))
+    expect(rest.status).toBe(200)
+    expect(chunkEvents(parseSSE(await rest.text()).events).map((e) => e.id)).toEqual(ids.slice(4))
+
+    // The browser reconnected after the end (it did not close on `event: done`): nothing more comes.
+    const after = await readers.toSSEResponse(id, resuming(ids.at(-1)))
+    expect(after.status).toBe(204)
+    expect(await after.text()).toBe('')
+    expect((await readers.toSSEResponse(id, resuming('99999999999999-0'))).status).toBe(204)
+  })
+
+  test('204 for an unknown stream; a failed one answers its chunks and `event: error` once, then 204', async () => {
+    expect((await readers.toSSEResponse(uniqueKey('adapt-none'), resuming())).status).toBe(204)
+    const id = uniqueKey('adapt-resp-fail')
+    const writer = await producer.create(id)
+    const [chunkId] = await produce(writer, ['so far'])
+    await writer.fail('overloaded')
+    const first = await readers.toSSEResponse(id, resuming())
+    expect(first.status).toBe(200)
+    expect(parseSSE(await first.text()).events.map((e) => e.event)).toEqual(['message', 'error'])
+    expect((await readers.toSSEResponse(id, resuming(chunkId))).status).toBe(204)
+  })
+
+  test('an out-of-range Last-Event-ID replays from the start instead of failing the same way on every reconnect', async () => {
+    const { id } = await finishedStream()
+    const response = await readers.toSSEResponse(id, resuming('99999999999999999999999-0'))
+    expect(response.status).toBe(200)
+    expect(chunkEvents(parseSSE(await response.text()).events).map((e) => e.data)).toEqual(TEXTS)
+    // A route's own bad `after` is final too: 204, never a 500 that some clients retry.
+    const explicit = await readers.toSSEResponse(id, resuming(), { after: '1-99999999999999999999999' })
+    expect(explicit.status).toBe(204)
+  })
+
+  test("a live reply: the request's signal (client gone) stops the reader and its subscription", async () => {
+    const id = uniqueKey('adapt-resp-live')
+    const writer = await producer.create(id)
+    await writer.append('live')
+    const controller = new AbortController()
+    const request = new Request('https://app.example/api/chat/stream', { signal: controller.signal })
+    const response = await readers.toSSEResponse(id, request)
+    expect(response.status).toBe(200)
+    const reader = response.body.getReader()
+    expect(parseSSE([(await within(reader.read(), 5000, 'the first event')).value]).events[0].data).toBe('live')
+    await waitForSubscribers(oracle, notifyChannel(readers, id))
+    controller.abort()
+    await waitForNoSubscribers(oracle, notifyChannel(readers, id))
+    await writer.done()
+  })
+})
+
 describe('ChatStreams.resumePoint', () => {
   const withHeader = (value) =>
     new Request('https://app.example/api/chat', value === undefined ? {} : { headers: { 'Last-Event-ID': value } })
@@ -224,6 +298,54 @@ describe('ChatStreams.resumePoint', () => {
 })
 
 describe('over HTTP', () => {
+  test('a real EventSource that never closes itself stops after the reply: it reconnects once and gets 204', async () => {
+    const { id, ids } = await finishedStream()
+    const seen = [] // [status, Last-Event-ID] per request
+    const server = http.createServer(async (req, res) => {
+      const response = await readers.toSSEResponse(id, req)
+      seen.push([response.status, req.headers['last-event-id'] ?? null])
+      res.writeHead(response.status, Object.fromEntries(response.headers))
+      if (response.body) pipeline(Readable.fromWeb(response.body), res, () => {})
+      else res.end()
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${server.address().port}/`
+      // Node 20's EventSource is behind a flag, so it runs in a child. It ignores `event: done`
+      // (as a careless page would) and reports what it saw once EventSource gave up.
+      const script = `
+        const source = new EventSource(process.argv[1]);
+        const messages = [];
+        source.onmessage = (event) => messages.push(event.data);
+        source.onerror = () => {
+          if (source.readyState !== EventSource.CLOSED) return;
+          console.log(JSON.stringify({ messages, closed: true }));
+          process.exit(0);
+        };
+        setTimeout(() => { console.log(JSON.stringify({ messages, closed: false })); process.exit(0); }, 12000);`
+      const output = await within(
+        new Promise((resolve, reject) => {
+          const child = spawn(process.execPath, ['--experimental-eventsource', '--no-warnings', '-e', script, url])
+          let stdout = ''
+          child.stdout.on('data', (chunk) => (stdout += chunk))
+          child.on('error', reject)
+          child.on('exit', () => resolve(stdout))
+        }),
+        20000,
+        'the EventSource child',
+      )
+      const { messages, closed } = JSON.parse(output)
+      expect(closed).toBe(true)
+      expect(messages).toEqual(TEXTS)
+      expect(seen).toEqual([
+        [200, null],
+        [204, ids.at(-1)],
+      ])
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
   /** A route that serves the SSE stream of `id`, resuming from the request's Last-Event-ID. */
   async function serve(streams, id) {
     const open = new Set()

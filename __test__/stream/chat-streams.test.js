@@ -176,8 +176,8 @@ describe('readers', () => {
     const writer = await producer.create(id)
     const texts = makeChunks(20)
     await produce(writer, texts.slice(0, 10))
-    // The reader is positioned once it has looked up the newest id; EXISTS follows that lookup.
-    const positioned = whenCalled(readers.redis, 'exists')
+    // The reader is positioned once it has looked up the newest id.
+    const positioned = whenCalled(readers.redis, 'xrevrange')
     const reading = collect(readers.read(id, { after: '$' }))
     await within(positioned, 5000, "the '$' reader to position itself")
     const newIds = await produce(writer, texts.slice(10))
@@ -343,6 +343,20 @@ describe('notifications and subscriptions', () => {
     expect(textOf(await b)).toBe('x')
   })
 
+  test('a subscribe the server never confirms does not stall readers: they poll, get every chunk and end', async () => {
+    const streams = pool.streams({ pollMs: 300 })
+    streams.redis.subscribe = () => new Promise(() => {}) // a pub/sub stream that never confirms
+    const { id, ids } = await finishedStream(['a', 'b'])
+    expect(idsOf(await collect(streams.read(id), { timeoutMs: 5000 }))).toEqual(ids)
+
+    const liveId = streamId()
+    const writer = await producer.create(liveId)
+    const reading = collect(streams.read(liveId), { timeoutMs: 8000 })
+    const liveIds = await produce(writer, ['c', 'd', 'e'], { delayMs: 100 })
+    await writer.done()
+    expect(idsOf(await reading)).toEqual(liveIds)
+  })
+
   test('a failed subscribe leaves nothing behind: the next reader subscribes and is notified', async () => {
     const slow = pool.streams({ pollMs: 60000 })
     const client = slow.redis
@@ -353,7 +367,7 @@ describe('notifications and subscriptions', () => {
     await expect(collect(slow.read(id))).rejects.toThrow('injected: subscribe failed')
     client.subscribe = realSubscribe
 
-    const positioned = whenCalled(client, 'exists')
+    const positioned = whenCalled(client, 'xrange') // its first read follows the confirmed subscription
     const reading = collect(slow.read(id), { timeoutMs: 5000 })
     await within(positioned, 5000, 'the reader to position itself')
     await waitForSubscribers(oracle, notifyChannel(slow, id), 1, 3000)

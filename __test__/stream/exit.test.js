@@ -124,6 +124,33 @@ describe('process exit', () => {
     await writer.done()
   })
 
+  test('quit() while a live reader waits (pollMs 60 s): the reader rejects with ECLOSED and the process exits', async () => {
+    const id = uniqueKey('exit-quit-live')
+    const writer = await producer.create(id)
+    await writer.append('first')
+    const { stdout, ms } = await runChild(
+      `
+      const client = new Redis({ url, token });
+      const streams = new ChatStreams(client, { pollMs: 60000 });
+      (async () => {
+        const seen = [];
+        try {
+          for await (const chunk of streams.read(id)) {
+            seen.push(chunk.text);
+            setTimeout(() => client.quit(), 200); // while the reader waits for more
+          }
+        } catch (error) {
+          console.log(seen.join(','), error.code);
+        }
+      })();
+    `,
+      id,
+    )
+    expect(stdout).toBe('first ECLOSED\n')
+    expect(ms).toBeLessThan(PROMPT_MS)
+    await writer.done()
+  })
+
   test('reading a toSSEStream() to the end, then quit(): the process exits', async () => {
     const id = await finishedStream(['s1', 's2'])
     const { stdout, ms } = await runChild(
@@ -159,7 +186,7 @@ describe('process exit', () => {
         const { value } = await reader.read();
         await new Promise((resolve) => setTimeout(resolve, 200)); // the stream now waits for more
         await reader.cancel();
-        console.log(value, await client.quit());
+        console.log(new TextDecoder().decode(value), await client.quit());
       })();
     `,
       id,

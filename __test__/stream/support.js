@@ -1,6 +1,6 @@
 'use strict'
 // Plumbing shared by the chat-stream suites (not a suite itself):
-//   ROOT, Redis, IORedis, ChatStreams, StreamFailedError, StreamNotFoundError
+//   ROOT, Redis, IORedis, ChatStreams, StreamFailedError, StreamNotFoundError, StreamWriteError
 //   clientPool()          clients (ours and direct ioredis) closed after each test / at the end
 //   collect()             drains an async iterator of chunks, with a deadline
 //   readWebStream()       drains a Web ReadableStream, with a deadline
@@ -15,7 +15,9 @@ const path = require('node:path')
 const IORedis = require('ioredis')
 const { env, uniqueKey } = require('../helpers')
 const { ROOT, Redis, rejectionOf, waitUntil, within } = require('../client/support/common')
-const { ChatStreams, ChatStreamWriter, StreamFailedError, StreamNotFoundError } = require(path.join(ROOT, 'lib/stream'))
+const { ChatStreams, ChatStreamWriter, StreamFailedError, StreamNotFoundError, StreamWriteError } = require(
+  path.join(ROOT, 'lib/stream'),
+)
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -73,6 +75,7 @@ function collect(iterable, { timeoutMs = 10000, what = 'reading the stream', onC
     }
     return into
   })()
+  run.catch(() => {}) // once within() has given up, a late rejection must not crash the run
   return within(run, timeoutMs, what)
 }
 
@@ -87,6 +90,7 @@ async function readWebStream(stream, { timeoutMs = 10000, what = 'reading the we
       values.push(value)
     }
   })()
+  run.catch(() => {}) // as in collect()
   return within(run, timeoutMs, what)
 }
 
@@ -241,6 +245,7 @@ module.exports = {
   ChatStreamWriter,
   StreamFailedError,
   StreamNotFoundError,
+  StreamWriteError,
   env,
   uniqueKey,
   clientPool,

@@ -6,6 +6,9 @@ import {
   ChatStreamWriter,
   StreamFailedError,
   StreamNotFoundError,
+  StreamExistsError,
+  StreamWriteError,
+  InvalidResumePointError,
   type ChatStreamChunk,
   type ChatStreamReadOptions,
   type ChatStreamsOptions,
@@ -60,7 +63,12 @@ export async function consume(streams: ChatStreams, request: Request, incoming: 
   for await (const { text: more } of streams.read('chat-1', { after: last })) text += more
   const options: ChatStreamReadOptions[] = [{ after: '$' }, { after: '0' }, { after: 0 }, {}]
 
-  const texts: ReadableStream<string> = streams.toReadableStream('chat-1', { after: '$' })
+  const texts: ReadableStream<Uint8Array> = streams.toReadableStream('chat-1', { after: '$' })
+  const body = new Response(streams.toReadableStream('chat-1'))
+  const answer: Response = await streams.toSSEResponse('chat-1', request)
+  const answerNode: Response = await streams.toSSEResponse('chat-1', incoming, { headers: { 'x-chat': '1' } })
+  // @ts-expect-error the text stream carries bytes (a Response body), not strings
+  const notText: ReadableStream<string> = streams.toReadableStream('chat-1')
   const sse: ReadableStream<Uint8Array> = streams.toSSEStream('chat-1', { after: ChatStreams.resumePoint(incoming) })
   const response = new Response(sse, { headers: { 'content-type': 'text/event-stream' } })
   const from: string = ChatStreams.resumePoint(undefined)
@@ -79,8 +87,18 @@ export async function consume(streams: ChatStreams, request: Request, incoming: 
     } else if (error instanceof StreamNotFoundError) {
       const name: 'StreamNotFoundError' = error.name
       expectType<string>(name)
+    } else if (error instanceof InvalidResumePointError) {
+      const asTypeError: TypeError = error
+      expectType<'InvalidResumePointError'>(error.name)
+      expectType<TypeError>(asTypeError)
     }
   }
+  try {
+    await streams.create('chat-1')
+  } catch (error) {
+    if (error instanceof StreamExistsError) expectType<'StreamExistsError'>(error.name)
+    if (error instanceof StreamWriteError) expectType<unknown>(error.cause)
+  }
   const failed: Error = new StreamFailedError('reason')
-  return [text, options, texts, response, from, wrong, failed]
+  return [text, options, texts, body, answer, answerNode, notText, response, from, wrong, failed]
 }

@@ -1,23 +1,35 @@
 // Types of lib/stream (`require('@fragment/redis-native/stream')`): durable, resumable chat streams.
 import type { Redis } from '../../index'
 
+/**
+ * Checked by the constructor: a bad value (0, negative, not an integer, not a number) or an unknown
+ * name throws a TypeError naming the option.
+ */
 export interface ChatStreamsOptions {
   /** Prepended to a stream id to make its key (the client's keyPrefix comes before it). Default `'chat:stream:'`. */
   prefix?: string
-  /** Entries kept per stream, approximately (`XADD MAXLEN ~`). Default 100 000. */
+  /**
+   * The most entries a stream holds before its final one (`start` included). A reply is never
+   * trimmed: an append beyond the cap rejects (code `ESTREAMFULL`) and fails the reply. Default 100 000.
+   */
   maxLen?: number
-  /** Expiry of a stream while it is written; refreshed by every append. Default 24 h. */
+  /** Expiry (seconds) of a stream while it is written; refreshed by every append. Default 24 h. */
   activeTtlSeconds?: number
-  /** How long a finished (done or failed) stream stays readable. Default 1 h. */
+  /** How long (seconds) a finished (done or failed) stream stays readable. Default 1 h. */
   finishedTtlSeconds?: number
-  /** The longest a reader waits without a notification before it reads again. Default 1000. */
+  /**
+   * The longest (ms, 1 … 2^31-1) a reader waits without a notification before it reads again; also
+   * how soon it notices that its stream expired, and the longest it waits for its notify
+   * subscription to be confirmed before it reads anyway. Default 1000.
+   */
   pollMs?: number
 }
 
 export interface ChatStreamReadOptions {
   /**
    * Where to start: `'0'` (default) for the whole reply, an entry id (the last one a client saw,
-   * e.g. its Last-Event-ID) for what follows it, `'$'` for only chunks appended from now on.
+   * e.g. its Last-Event-ID) for what follows it, `'$'` for only chunks appended from now on. An id
+   * Redis would refuse (e.g. out of the 64-bit range) rejects with InvalidResumePointError.
    */
   after?: '0' | '$' | (string & {}) | 0
   /** Aborting ends the read: the iterator returns, a Web stream closes, and the subscription goes. */
@@ -64,36 +76,66 @@ export declare class ChatStreams {
   readonly finishedTtlSeconds: number
   readonly pollMs: number
 
-  /** The Redis key of a stream (without the client's keyPrefix). */
+  /** The Redis key of a stream (without the client's keyPrefix); a TypeError unless `id` is a non-empty string. */
   key(id: string): string
-  /** Starts a stream; resolves its writer. */
+  /**
+   * Starts a stream; resolves its writer. Rejects with StreamExistsError, writing nothing, while a
+   * stream with this id exists (live, or finished and not yet expired): use a new id per reply.
+   */
   create(id: string): Promise<ChatStreamWriter>
   /** A writer for a stream created elsewhere (e.g. by another process). */
   writer(id: string): ChatStreamWriter
   /**
    * Follows a stream: yields each chunk after `after`, returns when the producer called done(),
-   * throws StreamFailedError when it called fail(), StreamNotFoundError when there is no such
-   * stream. Errors of the client (the REST endpoint unreachable…) are thrown as they are: resume
-   * with `after` set to the last id seen.
+   * throws StreamFailedError when it called fail() (or its writer failed), StreamNotFoundError when
+   * there is no such stream or it expired while read (within pollMs), InvalidResumePointError for
+   * a bad `after`. A position at or beyond the end of a finished stream ends the read as the stream
+   * ended. After quit() or disconnect() it rejects with code ECLOSED at once. Other errors of the
+   * client (the REST endpoint unreachable…) are thrown as they are: resume with `after` set to the
+   * last id seen.
    */
   read(id: string, options?: ChatStreamReadOptions): AsyncGenerator<ChatStreamChunk, void, undefined>
   /**
-   * The chunks' text as a Web stream; errors with StreamFailedError / StreamNotFoundError as read()
-   * throws them. cancel() stops the reader at once, even while it waits for the next chunk.
+   * The chunks' text as UTF-8 bytes, one value per chunk — a Fetch `Response` body as it is
+   * (`new Response(streams.toReadableStream(id))`); errors as read() throws. cancel() stops the
+   * reader and drops its subscription at once, even while it waits for the next chunk.
    */
-  toReadableStream(id: string, options?: ChatStreamReadOptions): ReadableStream<string>
+  toReadableStream(id: string, options?: ChatStreamReadOptions): ReadableStream<Uint8Array>
   /**
    * Server-Sent Events bytes: per chunk `id: <entry id>` and its text as `data:` lines (CR and CRLF
-   * inside a chunk arrive as LF), then `event: done`. A failed or unknown stream ends with
-   * `event: error` (data: the reason). Any other error errors the byte stream, so the response is
-   * cut off and EventSource reconnects with Last-Event-ID.
+   * inside a chunk arrive as LF), then `event: done`. A failed or unknown stream, or a bad `after`,
+   * ends with `event: error` (data: the reason). Any other error errors the byte stream, so the
+   * response is cut off and EventSource reconnects with Last-Event-ID. The page should close its
+   * EventSource on `done` and `error` (or use toSSEResponse(), which ends a careless page's
+   * reconnects).
    */
   toSSEStream(id: string, options?: ChatStreamReadOptions): ReadableStream<Uint8Array>
-  /** The request's Last-Event-ID when it is an entry id, else `'0'` (from the start). */
+  /**
+   * The whole answer to an EventSource request, resuming from its Last-Event-ID (unless `after` is
+   * given): 200 with toSSEStream() while there is something to send; 204 No Content — EventSource
+   * then stops for good — when there is no such stream, or the client already has all of a
+   * finished one. `signal` defaults to the request's (a Fetch Request aborts it when the client
+   * goes). If the look-up fails (the REST endpoint unreachable…) it answers 200 with the stream,
+   * whose error cuts the body so EventSource retries.
+   */
+  toSSEResponse(
+    id: string,
+    request?: (RequestWithHeaders & { readonly signal?: AbortSignal }) | null,
+    options?: ChatStreamReadOptions & { headers?: Record<string, string> },
+  ): Promise<Response>
+  /**
+   * The request's Last-Event-ID when Redis accepts it as an entry id (in canonical form: `'7'` →
+   * `'7-0'`), else `'0'` (from the start).
+   */
   static resumePoint(request: RequestWithHeaders | null | undefined): string
 }
 
-/** Appends to one stream. Appends land in call order, also when not awaited one by one. */
+/**
+ * Appends to one stream. Appends land in call order, also when not awaited one by one. A reply is
+ * whole or marked failed: after any append fails, the writer is failed — later appends and done()
+ * reject with StreamWriteError, and the stream gets an error entry, so readers throw
+ * StreamFailedError instead of taking a reply with a hole for complete.
+ */
 export declare class ChatStreamWriter {
   constructor(streams: ChatStreams, id: string)
   readonly streams: ChatStreams
@@ -103,13 +145,21 @@ export declare class ChatStreamWriter {
   readonly finished: boolean
   /**
    * Appends one chunk (any string, empty included); resolves its entry id. Rejects after done() or
-   * fail(). A rejection with code ECONNREFUSED means the append was never sent, so re-sending it is
-   * safe; re-send before appending the next chunk to keep the order.
+   * fail(), and once the writer failed. An append that could not be sent (ECONNREFUSED) is re-sent
+   * by the writer itself, in order, for up to 10 s; any other failure fails the writer. The
+   * returned promise never counts as an unhandled rejection, so `writer.append(token)` without
+   * `await` is safe: done() reports the failure.
    */
   append(text: string): Promise<string>
-  /** Marks the reply complete; resolves the entry id. Readers end; it stays readable for finishedTtlSeconds. */
+  /**
+   * Marks the reply complete; resolves the entry id. Readers end; it stays readable for
+   * finishedTtlSeconds. Rejects with StreamWriteError when an append failed.
+   */
   done(): Promise<string>
-  /** Marks the reply failed; readers throw StreamFailedError whose message is `reason` (an Error's message). */
+  /**
+   * Marks the reply failed; readers throw StreamFailedError whose message is `reason` (an Error's
+   * message). On a writer that already failed, resolves the id of the error entry it wrote.
+   */
   fail(reason: unknown): Promise<string>
 }
 
@@ -119,8 +169,27 @@ export declare class StreamFailedError extends Error {
   name: 'StreamFailedError'
 }
 
-/** No stream with this id: never created, or expired after it finished. */
+/** No stream with this id: never created, or expired (its producer died, or it finished long ago). */
 export declare class StreamNotFoundError extends Error {
   constructor(id: string)
   name: 'StreamNotFoundError'
+}
+
+/** create() on an id whose stream still exists. */
+export declare class StreamExistsError extends Error {
+  constructor(id: string)
+  name: 'StreamExistsError'
+}
+
+/** The writer failed earlier (`cause`: the first failure); nothing more is written to the reply. */
+export declare class StreamWriteError extends Error {
+  constructor(id: string, cause: unknown)
+  name: 'StreamWriteError'
+  cause: unknown
+}
+
+/** A read's `after` that is not `'0'`, `'$'` or an entry id Redis accepts. */
+export declare class InvalidResumePointError extends TypeError {
+  constructor(after: unknown)
+  name: 'InvalidResumePointError'
 }
