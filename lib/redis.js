@@ -156,20 +156,39 @@ class Redis extends EventEmitter {
     return withCallback(done, callback)
   }
 
-  /** Closes now; pending commands reject with "Connection is closed.". `reconnect` opens a fresh client. */
+  /**
+   * Closes now; pending commands reject with "Connection is closed.". `reconnect` opens a fresh
+   * client at once, as ioredis reconnects: 'close', 'reconnecting', 'connecting', 'connect',
+   * 'ready' (never 'end'), commands issued meanwhile go to the new client, and every channel and
+   * pattern is subscribed again (ioredis's autoResubscribe).
+   */
   disconnect(reconnect = false) {
-    // Like ioredis's autoResubscribe: a reconnecting client keeps its channels and patterns.
-    const resubscribe = reconnect ? this._subscriptions?.names() : undefined
-    if (this._dispatcher) this._dispatcher.close({ abandon: true })
-    this._end()
-    if (!reconnect) return
-    this.connect()
-      .then(() => {
-        for (const [kind, names] of Object.entries(resubscribe ?? {})) {
-          if (names.length > 0) this._subscription('add', kind, [names]).catch((error) => this._emitError(error))
-        }
-      })
-      .catch(() => {})
+    if (!reconnect || this.status === 'end' || !this._dispatcher) {
+      if (this._dispatcher) this._dispatcher.close({ abandon: true })
+      this._end()
+      return
+    }
+    const resubscribe = this._subscriptions?.names()
+    this._dispatcher.close({ abandon: true })
+    this._subscriptions?.clear(connectionClosed())
+    this._subscriptions = undefined
+    const next = this._createDispatcher() // the options were usable a moment ago, so this succeeds
+    this._dispatcher = next
+    this.status = 'reconnecting'
+    process.nextTick(() => {
+      // quit()/disconnect() meanwhile: they end the client (and emit 'close' themselves).
+      if (this._dispatcher !== next || this.status !== 'reconnecting') return
+      // 'close' without the status: the client is already usable again, and a command issued from
+      // the handler goes to the new client (ioredis queues it until it is reconnected).
+      this.emit('close')
+      this._setStatus('reconnecting', 0)
+      this._setStatus('connecting')
+      this._setStatus('connect')
+      this._setStatus('ready')
+      for (const [kind, names] of Object.entries(resubscribe ?? {})) {
+        if (names.length > 0) this._subscription('add', kind, [names]).catch((error) => this._emitError(error))
+      }
+    })
   }
 
   end() {

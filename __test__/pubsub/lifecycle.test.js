@@ -122,6 +122,38 @@ describe('closing a subscribed client', () => {
     }
   })
 
+  test("disconnect(true) on a subscribed client: 'close', 'reconnecting', 'connecting', 'connect', 'ready' as in ioredis, no 'end', and commands issued meanwhile succeed", async () => {
+    const ch = channelName('disconnect-true-events')
+    const EVENTS = ['close', 'reconnecting', 'connecting', 'connect', 'ready', 'end']
+    const ioredis = oracleSubscriber()
+    const observed = []
+    try {
+      for (const client of [ioredis, subscriber()]) {
+        await client.subscribe(ch)
+        const seen = []
+        const replies = []
+        const issue = (label) =>
+          replies.push(client.set(`${ch}:${label}`, label).then(String, (e) => `rejected: ${e.message}`))
+        for (const event of EVENTS) {
+          client.on(event, () => {
+            seen.push(event)
+            if (event !== 'ready') issue(event)
+          })
+        }
+        const readyAgain = new Promise((resolve) => client.once('ready', resolve))
+        client.disconnect(true)
+        issue('right after disconnect(true)')
+        await within(readyAgain, DEADLINE_MS, "'ready' after disconnect(true)")
+        observed.push({ seen, replies: await within(Promise.all(replies), DEADLINE_MS, 'the commands') })
+      }
+    } finally {
+      ioredis.disconnect()
+    }
+    const [theirs, ours] = observed
+    expect(theirs.seen).toEqual(['close', 'reconnecting', 'connecting', 'connect', 'ready'])
+    expect(ours).toEqual(theirs)
+  })
+
   test('quit() while a subscribe() is still unconfirmed rejects it and leaves no stream behind', async () => {
     const ch = channelName('quit-pending')
     const sub = subscriber()
@@ -238,6 +270,28 @@ describe('process exit', () => {
     `)
     expect(stdout).toBe('subscribed 1\n')
     expect(ms).toBeLessThan(PROMPT_MS)
+  })
+
+  test("disconnect() of both clients in 'message', before the publisher's PUBLISH resolved: no unhandled rejection", async () => {
+    // The publisher's answer travels 300 ms slower than the subscriber's stream, so 'message'
+    // always comes first (what a loaded server does by chance); an unhandled rejection kills Node.
+    const { stdout } = await run(`
+      const { startTcpProxy } = require(${JSON.stringify(require.resolve('./tcp-proxy'))});
+      (async () => {
+        const slow = await startTcpProxy(url, { latencyMs: 300 });
+        const sub = new Redis({ url, token });
+        const pub = new Redis({ url: slow.url, token });
+        await sub.subscribe(ch);
+        sub.on('message', (channel, message) => {
+          log('message', message);
+          pub.disconnect();
+          sub.disconnect();
+          setTimeout(() => slow.close(), 1000);
+        });
+        pub.publish(ch, 'hi');
+      })();
+    `)
+    expect(stdout).toBe('message hi\n')
   })
 
   test('a subscribe() that failed (nothing listening) does not keep the process alive', async () => {
