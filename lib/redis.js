@@ -75,6 +75,8 @@ class Redis extends EventEmitter {
     this._setStatus('connecting')
     const ready = new Promise((resolve) =>
       process.nextTick(() => {
+        // Replaced meanwhile (disconnect(true) walks the statuses for its own client).
+        if (this._dispatcher !== dispatcher) return resolve()
         this._setStatus('connect')
         this._setStatus('ready')
         resolve()
@@ -168,16 +170,15 @@ class Redis extends EventEmitter {
       this._end()
       return
     }
-    const resubscribe = this._subscriptions?.names()
+    const resubscribe = this._subscriptions?.detach() ?? []
     this._dispatcher.close({ abandon: true })
-    this._subscriptions?.clear(connectionClosed())
     this._subscriptions = undefined
     const next = this._createDispatcher() // the options were usable a moment ago, so this succeeds
     this._dispatcher = next
     this.status = 'reconnecting'
     process.nextTick(() => {
       // quit()/disconnect() meanwhile: they end the client (and emit 'close' themselves).
-      if (this._dispatcher !== next || this.status !== 'reconnecting') return
+      if (this._dispatcher !== next || this._closing) return
       // 'close' without the status: the client is already usable again, and a command issued from
       // the handler goes to the new client (ioredis queues it until it is reconnected).
       this.emit('close')
@@ -185,8 +186,9 @@ class Redis extends EventEmitter {
       this._setStatus('connecting')
       this._setStatus('connect')
       this._setStatus('ready')
-      for (const [kind, names] of Object.entries(resubscribe ?? {})) {
-        if (names.length > 0) this._subscription('add', kind, [names]).catch((error) => this._emitError(error))
+      if (resubscribe.length > 0) {
+        this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
+        this._subscriptions.restore(resubscribe).catch((error) => this._emitError(error))
       }
     })
   }

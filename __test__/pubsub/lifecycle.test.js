@@ -154,6 +154,33 @@ describe('closing a subscribed client', () => {
     expect(ours).toEqual(theirs)
   })
 
+  test('a subscribe() still unconfirmed at disconnect(true) resolves once subscribed again, as in ioredis', async () => {
+    const ch = channelName('disconnect-true-pending')
+    const ioredis = oracleSubscriber()
+    const pub = publisher()
+    try {
+      for (const client of [ioredis, subscriber()]) {
+        if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
+        const pending = client.subscribe(ch).then(
+          (n) => n,
+          (e) => `rejected: ${e.message}`,
+        )
+        client.disconnect(true)
+        expect(await within(pending, DEADLINE_MS, 'the pending subscribe()')).toBe(1)
+        await waitUntil(
+          async () => {
+            await pub.publish(ch, 'after')
+            await sleep(50)
+            return messagesSoFar(client, { channel: ch }).length > 0
+          },
+          { timeoutMs: DEADLINE_MS, what: 'a message after disconnect(true)' },
+        )
+      }
+    } finally {
+      ioredis.disconnect()
+    }
+  })
+
   test('quit() while a subscribe() is still unconfirmed rejects it and leaves no stream behind', async () => {
     const ch = channelName('quit-pending')
     const sub = subscriber()

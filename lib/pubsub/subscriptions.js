@@ -87,12 +87,25 @@ class Subscriptions {
     return this.reconnecting.delete(sub)
   }
 
-  /** What is subscribed, for re-subscribing on a new native client. */
-  names() {
-    return {
-      channel: [...this.active.channel.values()].map((s) => s.name),
-      pattern: [...this.active.pattern.values()].map((s) => s.name),
+  /**
+   * Hands everything over for a new native client (disconnect(true)): what is subscribed, with the
+   * subscribe() calls still waiting, which settle with the new streams.
+   */
+  detach() {
+    const subscriptions = [...this.streams.values()].map(({ kind, name, waiters }) => ({ kind, name, waiters }))
+    for (const sub of this.streams.values()) sub.waiters = []
+    this.clear()
+    return subscriptions
+  }
+
+  /** Opens again what detach() handed over; resolves (or rejects) like add(). */
+  restore(subscriptions) {
+    const opened = []
+    for (const { kind, name, waiters } of subscriptions) {
+      opened.push(this.add(kind, [name]))
+      this.active[kind].get(name.toString('latin1')).waiters.push(...waiters)
     }
+    return Promise.all(opened)
   }
 
   /** Forgets everything (the native client closed its streams). */
