@@ -165,16 +165,27 @@ class Redis extends EventEmitter {
    * pattern is subscribed again (ioredis's autoResubscribe).
    */
   disconnect(reconnect = false) {
-    if (!reconnect || this.status === 'end' || !this._dispatcher) {
+    // An ended client stays ended (ioredis: nothing left to reconnect).
+    if (!reconnect || this.status === 'end') {
       if (this._dispatcher) this._dispatcher.close({ abandon: true })
       this._end()
       return
     }
     const resubscribe = this._subscriptions?.detach() ?? []
-    this._dispatcher.close({ abandon: true })
+    this._dispatcher?.close({ abandon: true })
     this._subscriptions = undefined
-    const next = this._createDispatcher() // the options were usable a moment ago, so this succeeds
+    let next
+    try {
+      next = this._pendingDispatcher ?? this._createDispatcher()
+    } catch (error) {
+      // Only a lazyConnect client gets here with options never tried: it cannot come back.
+      this._emitError(error)
+      this._end()
+      return
+    }
+    this._pendingDispatcher = undefined
     this._dispatcher = next
+    this._closing = false
     this.status = 'reconnecting'
     process.nextTick(() => {
       // quit()/disconnect() meanwhile: they end the client (and emit 'close' themselves).

@@ -17,6 +17,7 @@ const {
   within,
   sleep,
 } = require('./support')
+const http = require('node:http')
 const { startTcpProxy } = require('./tcp-proxy')
 
 const DEADLINE_MS = 10000
@@ -174,5 +175,34 @@ describe('reconnect back-off', () => {
     for (const delay of delays) expect(delay).toBeLessThanOrEqual(2000)
     const exact = [50, 100, 200, 400, 800, 1600, 2000]
     expect(delays.filter((d) => !exact.includes(d)).length).toBeGreaterThan(0) // jittered
+  })
+})
+
+describe('events the client cannot read', () => {
+  test('a non-pub/sub event and corrupt base64 are reported as ESTREAM errors, never dropped silently; the stream goes on', async () => {
+    // A broken server (the real gateway never sends these): confirms, then sends two unreadable events.
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: subscribe,c,1\n\n')
+      res.write('data: nonsense\n\n')
+      res.write('event: base64\ndata: message,c,!!not base64!!\n\n')
+      res.write('data: message,c,still here\n\n')
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const sub = subscriber({ url: `http://127.0.0.1:${server.address().port}` })
+      expect(await within(sub.subscribe('c'), DEADLINE_MS, 'subscribe()')).toBe(1)
+      const [message] = await waitForMessages(sub, 1, DEADLINE_MS, { channel: 'c' })
+      expect(message.payload.toString()).toBe('still here')
+      const errors = errorsSince(sub, 0)
+      expect(errors.map((e) => e.code)).toEqual(['ESTREAM', 'ESTREAM'])
+      expect(errors[0].message).toMatch(/unreadable event.*nonsense/)
+      expect(errors[1].message).toMatch(/unreadable event.*base64/)
+      await sub.unsubscribe('c')
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })

@@ -18,6 +18,7 @@ const {
   waitUntil,
   messagesSoFar,
   oracleSubscriber,
+  IORedis,
 } = require('./support')
 const { closedPort, runNodeWith, expectExitedCleanly } = require('../client/support/common')
 
@@ -152,6 +153,27 @@ describe('closing a subscribed client', () => {
     const [theirs, ours] = observed
     expect(theirs.seen).toEqual(['close', 'reconnecting', 'connecting', 'connect', 'ready'])
     expect(ours).toEqual(theirs)
+  })
+
+  test('disconnect(true) on a lazyConnect client that never connected: the same events as ioredis, then usable', async () => {
+    const key = channelName('lazy-reconnect')
+    const EVENTS = ['close', 'reconnecting', 'connecting', 'connect', 'ready', 'end']
+    const { redisUrl, url, token } = env()
+    const clients = [new IORedis(redisUrl, { lazyConnect: true }), subscriber({ url, token, lazyConnect: true })]
+    const observed = []
+    try {
+      for (const client of clients) {
+        const seen = []
+        for (const event of EVENTS) client.on(event, () => seen.push(event))
+        const ready = new Promise((resolve) => client.once('ready', resolve))
+        client.disconnect(true)
+        await within(ready, DEADLINE_MS, "'ready' after disconnect(true)")
+        observed.push({ seen, reply: await client.set(key, 'v') })
+      }
+    } finally {
+      clients[0].disconnect()
+    }
+    expect(observed[1]).toEqual(observed[0])
   })
 
   test('a subscribe() still unconfirmed at disconnect(true) resolves once subscribed again, as in ioredis', async () => {
