@@ -139,7 +139,7 @@ describe('a server that accepts the connection and never answers', () => {
 
   test('an established stream whose reconnect meets a mute server keeps retrying, each attempt bounded, and recovers', async () => {
     const ch = channelName('mute-reconnect')
-    const sub = subscriber({ url: proxy.url, commandTimeout: 300 })
+    const sub = subscriber({ url: proxy.url, commandTimeout: 1000 })
     await sub.subscribe(ch)
     const since = mark(sub)
     await proxy.set({ mode: 'mute' })
@@ -147,7 +147,7 @@ describe('a server that accepts the connection and never answers', () => {
     await proxy.cutAll()
     await waitForEvent(sub, 'reconnecting', RECOVERY_MS, () => true, since)
     // Every attempt times out instead of hanging, so further attempts follow.
-    await sleep(1500)
+    await sleep(2500)
     expect((await proxy.connections()) - before).toBeGreaterThanOrEqual(2)
     await proxy.set({ mode: 'pass' })
     await waitForEvent(sub, 'ready', RECOVERY_MS, () => true, since)
