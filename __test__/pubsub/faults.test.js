@@ -16,8 +16,13 @@ const {
   rejectionOf,
   within,
   sleep,
+  runNode,
+  messagesSoFar,
 } = require('./support')
+const fs = require('node:fs')
 const http = require('node:http')
+const os = require('node:os')
+const path = require('node:path')
 const { startTcpProxy } = require('./tcp-proxy')
 
 const DEADLINE_MS = 10000
@@ -82,6 +87,38 @@ describe('events of an earlier stream of the same channel', () => {
     expect(await publisher().publish(ch, 'new stream')).toBeGreaterThanOrEqual(1)
     const [message] = await waitForMessages(sub, 1, DEADLINE_MS, { channel: ch, since })
     expect(message.payload.toString()).toBe('new stream')
+  })
+})
+
+describe('messages of an earlier stream of the same channel', () => {
+  test('a message the old stream had queued is not emitted after unsubscribe(), not even on the new subscription', async () => {
+    const ch = channelName('stale-message')
+    const marker = path.join(os.tmpdir(), `${ch.replace(/[^\w-]/g, '_')}.published`)
+    const sub = subscriber()
+    expect(await sub.subscribe(ch)).toBe(1)
+    // Another process publishes while this one is busy, so the message waits in the native core.
+    const child = runNode(
+      `const IORedis = require(${JSON.stringify(require.resolve('ioredis'))});
+       const r = new IORedis(process.env.T_REDIS);
+       r.publish(process.env.T_CH, 'queued for the old stream').then((n) => {
+         require('node:fs').writeFileSync(process.env.T_MARKER, String(n));
+         r.disconnect();
+       });`,
+      { env: { T_REDIS: env().redisUrl, T_CH: ch, T_MARKER: marker }, timeoutMs: DEADLINE_MS },
+    )
+    try {
+      const until = Date.now() + DEADLINE_MS
+      while (!fs.existsSync(marker) && Date.now() < until) blockEventLoop(10)
+      blockEventLoop(500) // the event reaches the native core meanwhile
+      expect(fs.readFileSync(marker, 'utf8')).toBe('1')
+      sub.unsubscribe(ch)
+      expect(await within(sub.subscribe(ch), DEADLINE_MS, 'the second subscribe()')).toBe(1)
+      await sleep(500)
+      expect(messagesSoFar(sub, { channel: ch }).map((e) => e.args[1].toString())).toEqual([])
+    } finally {
+      await child
+      fs.rmSync(marker, { force: true })
+    }
   })
 })
 
