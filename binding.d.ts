@@ -47,12 +47,12 @@ export declare class NativeClient {
   /** Pub/sub events since the last drain, encoded as described in `event_buffer.rs`. */
   drainEvents(): Buffer
   /**
-   * Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1);
-   * false when this client has it already.
+   * Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1); returns
+   * the id its events carry (an integer, exact as a JS number: ids start at 1 and count up).
    */
-  subscribe(kind: number, name: Buffer): boolean
-  /** Closes that stream; false when there was none. */
-  unsubscribe(kind: number, name: Buffer): boolean
+  subscribe(kind: number, name: Buffer): number
+  /** Closes the stream with that id; false when there was none. */
+  unsubscribe(stream: number): boolean
   /** The last `upstash-sync-token`; assign it to another client to read this one's writes. */
   get syncToken(): string
   set syncToken(token: string)

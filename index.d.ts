@@ -73,7 +73,8 @@ declare namespace Redis {
 
   /**
    * `'connecting'` → `'connect'` → `'ready'` right after construction (with lazyConnect: `'wait'` until
-   * the first command or connect()); `'close'` → `'end'` after quit()/disconnect().
+   * the first command or connect()); `'close'` → `'end'` after quit()/disconnect(); `'close'` →
+   * `'reconnecting'` → `'connecting'` → `'connect'` → `'ready'` after disconnect(true), as in ioredis.
    */
   type RedisStatus = 'wait' | 'reconnecting' | 'connecting' | 'connect' | 'ready' | 'close' | 'end'
 
@@ -1956,7 +1957,10 @@ declare class Redis extends EventEmitter {
   connect(callback?: Redis.Callback<void>): Promise<void>
   /** Waits for every pending command, then closes; resolves `'OK'`. */
   quit(callback?: Redis.Callback<'OK'>): Promise<'OK'>
-  /** Closes now; pending commands reject with "Connection is closed.". `reconnect`: open a fresh transport. */
+  /**
+   * Closes now; pending commands reject with "Connection is closed.". `reconnect`: open a fresh
+   * transport at once (no `'end'`; commands issued meanwhile go to it) and subscribe again.
+   */
   disconnect(reconnect?: boolean): void
   /** @deprecated use disconnect() */
   end(): void

@@ -212,10 +212,17 @@ class Dispatcher {
     this.native.close()
     if (abandon) {
       const error = connectionClosed()
-      for (const entry of this.outbox) entry.fail(error)
+      // disconnect() is the caller's own decision: an abandoned command rejects for whoever awaits
+      // it, but one nobody awaits (a PUBLISH whose subscriber already reacted, say) must not crash
+      // the process as an unhandled rejection.
+      const abandonEntry = (entry) => {
+        entry.promise.catch(() => {})
+        entry.fail(error)
+      }
+      for (const entry of this.outbox) abandonEntry(entry)
       this.outbox = []
       this.discard += this.pending.size
-      while (this.pending.size) this.pending.shift().fail(error)
+      while (this.pending.size) abandonEntry(this.pending.shift())
     }
     this.checkIdle()
     if (this.size === 0) clearInterval(this.keepAlive)

@@ -108,6 +108,8 @@ class Redis extends EventEmitter {
     this._setStatus('connecting')
     const ready = new Promise((resolve) =>
       process.nextTick(() => {
+        // Replaced meanwhile (disconnect(true) walks the statuses for its own client).
+        if (this._dispatcher !== dispatcher) return resolve()
         this._setStatus('connect')
         this._setStatus('ready')
         resolve()
@@ -204,20 +206,50 @@ class Redis extends EventEmitter {
     return withCallback(done, callback)
   }
 
-  /** Closes now; pending commands reject with "Connection is closed.". `reconnect` opens a fresh client. */
+  /**
+   * Closes now; pending commands reject with "Connection is closed.". `reconnect` opens a fresh
+   * client at once, as ioredis reconnects: 'close', 'reconnecting', 'connecting', 'connect',
+   * 'ready' (never 'end'), commands issued meanwhile go to the new client, and every channel and
+   * pattern is subscribed again (ioredis's autoResubscribe).
+   */
   disconnect(reconnect = false) {
-    // Like ioredis's autoResubscribe: a reconnecting client keeps its channels and patterns.
-    const resubscribe = reconnect ? this._subscriptions?.names() : undefined
-    if (this._dispatcher) this._dispatcher.close({ abandon: true })
-    this._end()
-    if (!reconnect) return
-    this.connect()
-      .then(() => {
-        for (const [kind, names] of Object.entries(resubscribe ?? {})) {
-          if (names.length > 0) this._subscription('add', kind, [names]).catch((error) => this._emitError(error))
-        }
-      })
-      .catch(() => {})
+    // An ended client stays ended (ioredis: nothing left to reconnect).
+    if (!reconnect || this.status === 'end') {
+      if (this._dispatcher) this._dispatcher.close({ abandon: true })
+      this._end()
+      return
+    }
+    const resubscribe = this._subscriptions?.detach() ?? []
+    this._dispatcher?.close({ abandon: true })
+    this._subscriptions = undefined
+    let next
+    try {
+      next = this._pendingDispatcher ?? this._createDispatcher()
+    } catch (error) {
+      // Only a lazyConnect client gets here with options never tried: it cannot come back.
+      this._emitError(error)
+      this._end()
+      return
+    }
+    this._pendingDispatcher = undefined
+    this._dispatcher = next
+    this._closing = false
+    this.status = 'reconnecting'
+    process.nextTick(() => {
+      // quit()/disconnect() meanwhile: they end the client (and emit 'close' themselves).
+      if (this._dispatcher !== next || this._closing) return
+      // 'close' without the status: the client is already usable again, and a command issued from
+      // the handler goes to the new client (ioredis queues it until it is reconnected).
+      this.emit('close')
+      this._setStatus('reconnecting', 0)
+      this._setStatus('connecting')
+      this._setStatus('connect')
+      this._setStatus('ready')
+      if (resubscribe.length > 0) {
+        this._subscriptions ??= new Subscriptions(this, () => this._dispatcher.native)
+        this._subscriptions.restore(resubscribe).catch((error) => this._emitError(error))
+      }
+    })
   }
 
   end() {

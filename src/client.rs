@@ -120,17 +120,17 @@ impl NativeClient {
         std::mem::take(&mut *self.completed.events.lock().expect("buffer lock")).into()
     }
 
-    /// Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1);
-    /// false when this client has it already.
+    /// Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1); returns
+    /// the id its events carry (an integer, exact as a JS number: ids start at 1 and count up).
     #[napi]
-    pub fn subscribe(&self, kind: u32, name: Buffer) -> bool {
-        self.subscriptions.subscribe(kind_from(kind), name.to_vec())
+    pub fn subscribe(&self, kind: u32, name: Buffer) -> i64 {
+        self.subscriptions.subscribe(kind_from(kind), name.to_vec()) as i64
     }
 
-    /// Closes that stream; false when there was none.
+    /// Closes the stream with that id; false when there was none.
     #[napi]
-    pub fn unsubscribe(&self, kind: u32, name: Buffer) -> bool {
-        self.subscriptions.unsubscribe(kind_from(kind), &name)
+    pub fn unsubscribe(&self, stream: i64) -> bool {
+        u64::try_from(stream).is_ok_and(|id| self.subscriptions.unsubscribe(id))
     }
 
     /// The last `upstash-sync-token`; assign it to another client to read this one's writes.

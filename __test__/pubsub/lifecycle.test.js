@@ -18,6 +18,7 @@ const {
   waitUntil,
   messagesSoFar,
   oracleSubscriber,
+  IORedis,
 } = require('./support')
 const { closedPort, runNodeWith, expectExitedCleanly } = require('../client/support/common')
 
@@ -115,6 +116,86 @@ describe('closing a subscribed client', () => {
             timeoutMs: DEADLINE_MS,
             what: `${client === ioredis ? 'ioredis' : 'our client'} receiving after disconnect(true)`,
           },
+        )
+      }
+    } finally {
+      ioredis.disconnect()
+    }
+  })
+
+  test("disconnect(true) on a subscribed client: 'close', 'reconnecting', 'connecting', 'connect', 'ready' as in ioredis, no 'end', and commands issued meanwhile succeed", async () => {
+    const ch = channelName('disconnect-true-events')
+    const EVENTS = ['close', 'reconnecting', 'connecting', 'connect', 'ready', 'end']
+    const ioredis = oracleSubscriber()
+    const observed = []
+    try {
+      for (const client of [ioredis, subscriber()]) {
+        await client.subscribe(ch)
+        const seen = []
+        const replies = []
+        const issue = (label) =>
+          replies.push(client.set(`${ch}:${label}`, label).then(String, (e) => `rejected: ${e.message}`))
+        for (const event of EVENTS) {
+          client.on(event, () => {
+            seen.push(event)
+            if (event !== 'ready') issue(event)
+          })
+        }
+        const readyAgain = new Promise((resolve) => client.once('ready', resolve))
+        client.disconnect(true)
+        issue('right after disconnect(true)')
+        await within(readyAgain, DEADLINE_MS, "'ready' after disconnect(true)")
+        observed.push({ seen, replies: await within(Promise.all(replies), DEADLINE_MS, 'the commands') })
+      }
+    } finally {
+      ioredis.disconnect()
+    }
+    const [theirs, ours] = observed
+    expect(theirs.seen).toEqual(['close', 'reconnecting', 'connecting', 'connect', 'ready'])
+    expect(ours).toEqual(theirs)
+  })
+
+  test('disconnect(true) on a lazyConnect client that never connected: the same events as ioredis, then usable', async () => {
+    const key = channelName('lazy-reconnect')
+    const EVENTS = ['close', 'reconnecting', 'connecting', 'connect', 'ready', 'end']
+    const { redisUrl, url, token } = env()
+    const clients = [new IORedis(redisUrl, { lazyConnect: true }), subscriber({ url, token, lazyConnect: true })]
+    const observed = []
+    try {
+      for (const client of clients) {
+        const seen = []
+        for (const event of EVENTS) client.on(event, () => seen.push(event))
+        const ready = new Promise((resolve) => client.once('ready', resolve))
+        client.disconnect(true)
+        await within(ready, DEADLINE_MS, "'ready' after disconnect(true)")
+        observed.push({ seen, reply: await client.set(key, 'v') })
+      }
+    } finally {
+      clients[0].disconnect()
+    }
+    expect(observed[1]).toEqual(observed[0])
+  })
+
+  test('a subscribe() still unconfirmed at disconnect(true) resolves once subscribed again, as in ioredis', async () => {
+    const ch = channelName('disconnect-true-pending')
+    const ioredis = oracleSubscriber()
+    const pub = publisher()
+    try {
+      for (const client of [ioredis, subscriber()]) {
+        if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
+        const pending = client.subscribe(ch).then(
+          (n) => n,
+          (e) => `rejected: ${e.message}`,
+        )
+        client.disconnect(true)
+        expect(await within(pending, DEADLINE_MS, 'the pending subscribe()')).toBe(1)
+        await waitUntil(
+          async () => {
+            await pub.publish(ch, 'after')
+            await sleep(50)
+            return messagesSoFar(client, { channel: ch }).length > 0
+          },
+          { timeoutMs: DEADLINE_MS, what: 'a message after disconnect(true)' },
         )
       }
     } finally {
@@ -238,6 +319,28 @@ describe('process exit', () => {
     `)
     expect(stdout).toBe('subscribed 1\n')
     expect(ms).toBeLessThan(PROMPT_MS)
+  })
+
+  test("disconnect() of both clients in 'message', before the publisher's PUBLISH resolved: no unhandled rejection", async () => {
+    // The publisher's answer travels 300 ms slower than the subscriber's stream, so 'message'
+    // always comes first (what a loaded server does by chance); an unhandled rejection kills Node.
+    const { stdout } = await run(`
+      const { startTcpProxy } = require(${JSON.stringify(require.resolve('./tcp-proxy'))});
+      (async () => {
+        const slow = await startTcpProxy(url, { latencyMs: 300 });
+        const sub = new Redis({ url, token });
+        const pub = new Redis({ url: slow.url, token });
+        await sub.subscribe(ch);
+        sub.on('message', (channel, message) => {
+          log('message', message);
+          pub.disconnect();
+          sub.disconnect();
+          setTimeout(() => slow.close(), 1000);
+        });
+        pub.publish(ch, 'hi');
+      })();
+    `)
+    expect(stdout).toBe('message hi\n')
   })
 
   test('a subscribe() that failed (nothing listening) does not keep the process alive', async () => {

@@ -250,3 +250,28 @@ describe('a payload with \\r', () => {
     expect(errors).toEqual([])
   })
 })
+
+describe('a payload with \\r on a channel whose name contains commas', () => {
+  test('arrives exact with its whole channel name via a pattern (base64 has no commas to confuse)', async () => {
+    const base = channelName('cr-comma')
+    const pattern = `${base}*`
+    const channels = [`${base},a`, `${base},a,b,`, `${base},`]
+    const sub = subscriber()
+    await sub.psubscribe(pattern)
+    const errors = []
+    sub.on('error', (error) => errors.push(error))
+    const pub = publisher()
+    const sent = []
+    for (const ch of channels) {
+      for (const payload of ['cr\r', 'a,b\r\nc', 'plain, with comma']) {
+        expect(await pub.publish(ch, payload)).toBe(1)
+        sent.push([pattern, ch, payload])
+      }
+    }
+    const got = await waitForMessages(sub, sent.length, DEADLINE_MS, { pattern })
+    expect(
+      got.map((m) => [m.pattern, m.channel.toString(), m.payload.toString()]).filter((m) => m[2].includes('\r')),
+    ).toEqual(sent.filter((m) => m[2].includes('\r')))
+    expect(errors).toEqual([])
+  })
+})

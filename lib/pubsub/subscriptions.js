@@ -1,10 +1,15 @@
 'use strict'
 // ioredis-style subscribe/psubscribe over the REST API's Server-Sent Events streams.
 //
-// Each channel or pattern is one stream opened by the native core. subscribe() resolves once the
-// server has confirmed every new stream, so a message published after it resolves is delivered.
-// A confirmed stream that drops is re-opened with back-off ('reconnecting', then 'ready' once
-// every stream is back); messages published during the gap are lost, as with any pub/sub.
+// Each channel or pattern is one stream opened by the native core, known here by the id the core
+// gave it: events are matched by that id, never by name, so after unsubscribe(c) → subscribe(c)
+// nothing the old stream had queued (its confirmation, a drop, a message) reaches the new one.
+// subscribe() resolves once the server has confirmed every new stream, so a message published
+// after it resolves is delivered. An attempt that fails before the confirmation is retried as a
+// command would be (an 'error' each time), then subscribe() rejects. A confirmed stream that drops
+// is re-opened with back-off ('reconnecting', then 'ready' once no stream is reconnecting any more
+// — back, unsubscribed or failed for good); messages published during the gap are lost, as with
+// any pub/sub.
 const { TransportError } = require('../errors.js')
 const { readEvents } = require('./event-reader.js')
 
@@ -18,8 +23,9 @@ class Subscriptions {
   constructor(emitter, native) {
     this.emitter = emitter
     this.native = native
-    this.active = { channel: new Map(), pattern: new Map() }
-    this.reconnecting = new Set()
+    this.active = { channel: new Map(), pattern: new Map() } // name (latin1) → subscription
+    this.streams = new Map() // stream id → subscription
+    this.reconnecting = new Set() // subscriptions whose confirmed stream dropped and is not back yet
     // While anything is subscribed the process stays alive, as with ioredis.
     this.keepAlive = setInterval(() => {}, 2 ** 31 - 1)
     this.keepAlive.unref()
@@ -36,9 +42,9 @@ class Subscriptions {
       const key = name.toString('latin1')
       let sub = this.active[kind].get(key)
       if (!sub) {
-        sub = { name, confirmed: false, waiters: [] }
+        sub = { kind, key, name, stream: this.native().subscribe(KIND_CODE[kind], name), confirmed: false, waiters: [] }
         this.active[kind].set(key, sub)
-        this.native().subscribe(KIND_CODE[kind], name)
+        this.streams.set(sub.stream, sub)
       }
       if (!sub.confirmed) waits.push(new Promise((resolve, reject) => sub.waiters.push({ resolve, reject })))
     }
@@ -53,32 +59,61 @@ class Subscriptions {
   /** Closes the named streams (all of this kind when none are named); resolves with the count left. */
   remove(kind, names) {
     const keys = names.length === 0 ? [...this.active[kind].keys()] : names.map((n) => n.toString('latin1'))
+    let wasReconnecting = false
     for (const key of keys) {
       const sub = this.active[kind].get(key)
-      if (!sub) continue
-      this.active[kind].delete(key)
-      this.reconnecting.delete(`${kind}:${key}`)
-      this.native().unsubscribe(KIND_CODE[kind], sub.name)
-      settle(sub) // a subscribe() still waiting resolves, as with ioredis (subscribe then unsubscribe)
+      if (sub) wasReconnecting = this.forget(sub) || wasReconnecting
+    }
+    if (wasReconnecting && this.reconnecting.size === 0) {
+      // Emitted after unsubscribe() returns, as ioredis emits its status events.
+      process.nextTick(() => {
+        if (this.reconnecting.size === 0) this.emitter.emit('ready')
+      })
     }
     if (this.count === 0) this.keepAlive.unref()
     return this.count
   }
 
-  /** What is subscribed, for re-subscribing on a new native client. */
-  names() {
-    return {
-      channel: [...this.active.channel.values()].map((s) => s.name),
-      pattern: [...this.active.pattern.values()].map((s) => s.name),
+  /**
+   * Drops one subscription here and its stream in the native core; true when it was reconnecting.
+   * A subscribe() still waiting resolves, as with ioredis (subscribe then unsubscribe), or rejects
+   * with `error`.
+   */
+  forget(sub, error) {
+    this.active[sub.kind].delete(sub.key)
+    this.streams.delete(sub.stream)
+    this.native().unsubscribe(sub.stream)
+    settle(sub, error)
+    return this.reconnecting.delete(sub)
+  }
+
+  /**
+   * Hands everything over for a new native client (disconnect(true)): what is subscribed, with the
+   * subscribe() calls still waiting, which settle with the new streams.
+   */
+  detach() {
+    const subscriptions = [...this.streams.values()].map(({ kind, name, waiters }) => ({ kind, name, waiters }))
+    for (const sub of this.streams.values()) sub.waiters = []
+    this.clear()
+    return subscriptions
+  }
+
+  /** Opens again what detach() handed over; resolves (or rejects) like add(). */
+  restore(subscriptions) {
+    const opened = []
+    for (const { kind, name, waiters } of subscriptions) {
+      opened.push(this.add(kind, [name]))
+      this.active[kind].get(name.toString('latin1')).waiters.push(...waiters)
     }
+    return Promise.all(opened)
   }
 
   /** Forgets everything (the native client closed its streams). */
   clear(error) {
-    for (const kind of ['channel', 'pattern']) {
-      for (const sub of this.active[kind].values()) settle(sub, error)
-      this.active[kind].clear()
-    }
+    for (const sub of this.streams.values()) settle(sub, error)
+    this.active.channel.clear()
+    this.active.pattern.clear()
+    this.streams.clear()
     this.reconnecting.clear()
     clearInterval(this.keepAlive)
   }
@@ -87,17 +122,18 @@ class Subscriptions {
   deliver(buffer) {
     const emitter = this.emitter
     for (const event of readEvents(buffer)) {
+      // Events of a stream closed since (unsubscribed, or replaced by a new stream of the same
+      // name) are dropped: nothing arrives once unsubscribe() has resolved.
+      const sub = this.streams.get(event.stream)
+      if (!sub) continue
       switch (event.type) {
-        // Messages the native side had buffered for a name unsubscribed since are dropped, so
-        // nothing arrives once unsubscribe() has resolved. String events first, as ioredis does.
+        // String events first, as ioredis does.
         case 'message':
-          if (!this.active.channel.has(event.channel.toString('latin1'))) break
           if (emitter.listenerCount('message') > 0)
             emitter.emit('message', event.channel.toString(), event.payload.toString())
           emitter.emit('messageBuffer', event.channel, event.payload)
           break
         case 'pmessage': {
-          if (!this.active.pattern.has(event.pattern.toString('latin1'))) break
           const pattern = event.pattern.toString()
           if (emitter.listenerCount('pmessage') > 0) {
             emitter.emit('pmessage', pattern, event.channel.toString(), event.payload.toString())
@@ -106,58 +142,45 @@ class Subscriptions {
           break
         }
         case 'subscribed':
-          this.confirmed(event)
+          this.confirmed(sub)
           break
         case 'reconnecting':
-          this.dropped(event)
+          this.dropped(sub, event)
           break
         case 'streamError':
           this.error(Object.assign(new Error(event.message.replace(/^ERR /, '')), { code: 'ESTREAM' }))
           break
         case 'failed':
-          this.failed(event)
+          this.failed(sub, event)
           break
       }
     }
   }
 
-  sub(event) {
-    return this.active[event.kind].get(event.name.toString('latin1'))
-  }
-
-  confirmed(event) {
-    const sub = this.sub(event)
-    if (!sub) return
+  confirmed(sub) {
     sub.confirmed = true
     settle(sub)
-    if (this.reconnecting.delete(`${event.kind}:${event.name.toString('latin1')}`) && this.reconnecting.size === 0) {
-      this.emitter.emit('ready')
-    }
+    if (this.reconnecting.delete(sub) && this.reconnecting.size === 0) this.emitter.emit('ready')
   }
 
-  dropped(event) {
-    const sub = this.sub(event)
-    if (!sub) return
-    const error = new TransportError(event.code, event.message)
-    if (!sub.confirmed) {
-      // Never established: fail the subscribe() call instead of retrying behind its back.
-      settle(sub, error)
-      this.remove(event.kind, [sub.name])
-      return
+  /** An attempt failed and the native core tries again after `event.delay`. */
+  dropped(sub, event) {
+    // Before the first confirmation the subscribe() call is still waiting: an error, no 'reconnecting'.
+    if (sub.confirmed) {
+      const first = this.reconnecting.size === 0
+      this.reconnecting.add(sub)
+      if (first) this.emitter.emit('reconnecting', event.delay)
     }
-    const first = this.reconnecting.size === 0
-    this.reconnecting.add(`${event.kind}:${event.name.toString('latin1')}`)
-    if (first) this.emitter.emit('reconnecting', event.delay)
-    this.error(error)
+    this.error(new TransportError(event.code, event.message))
   }
 
-  failed(event) {
-    const sub = this.sub(event)
-    if (!sub) return
+  /** The native core gave the stream up: subscribe() rejects, the subscription is gone. */
+  failed(sub, event) {
     const error = new TransportError(event.code, event.message)
-    settle(sub, error)
-    this.remove(event.kind, [sub.name])
+    const wasReconnecting = this.forget(sub, error)
+    if (this.count === 0) this.keepAlive.unref()
     this.error(error)
+    if (wasReconnecting && this.reconnecting.size === 0) this.emitter.emit('ready')
   }
 
   error(error) {

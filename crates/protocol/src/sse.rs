@@ -185,11 +185,14 @@ pub fn parse_pubsub(data: &[u8]) -> Option<PubSubEvent> {
 
 /// A decoded event as a pub/sub event, for a stream whose channel or pattern is known: the name is
 /// matched as a whole, so a comma inside it cannot shift the payload, and `base64` events are decoded.
-/// (Upstash's format cannot tell a comma in a *channel* matched by a pattern from one in the payload;
-/// that channel is read up to its first comma.)
+/// A channel matched by a pattern is not known in advance: in a `base64` event the payload has no
+/// comma, so the channel is everything up to the last one; in a plain event Upstash's format cannot
+/// tell a comma in the channel from one in the payload, and the channel is read up to its first comma.
+/// `None`: the event is not a pub/sub event this stream can read (or its base64 is corrupt).
 pub fn parse_event_for(event: &Event, name: &[u8], is_pattern: bool) -> Option<PubSubEvent> {
-    let mut parsed = parse_pubsub_for(&event.data, name, is_pattern)?;
-    if event.event == BASE64_EVENT {
+    let base64 = event.event == BASE64_EVENT;
+    let mut parsed = parse_known(&event.data, name, is_pattern, base64)?;
+    if base64 {
         if let PubSubEvent::Message { payload, .. } | PubSubEvent::Pmessage { payload, .. } = &mut parsed {
             *payload = B64.decode(&payload[..]).ok()?;
         }
@@ -199,13 +202,18 @@ pub fn parse_event_for(event: &Event, name: &[u8], is_pattern: bool) -> Option<P
 
 /// Like [`parse_pubsub`], with the channel or pattern of the stream known (see [`parse_event_for`]).
 pub fn parse_pubsub_for(data: &[u8], name: &[u8], is_pattern: bool) -> Option<PubSubEvent> {
+    parse_known(data, name, is_pattern, false)
+}
+
+/// `comma_free_payload`: the payload is base64, so the last comma ends the channel.
+fn parse_known(data: &[u8], name: &[u8], is_pattern: bool, comma_free_payload: bool) -> Option<PubSubEvent> {
     let after = |prefix: &[u8]| {
         let rest = data.strip_prefix(prefix)?.strip_prefix(name)?;
         rest.strip_prefix(b",")
     };
     if is_pattern {
         if let Some(rest) = after(b"pmessage,") {
-            let comma = memchr::memchr(b',', rest)?;
+            let comma = if comma_free_payload { memchr::memrchr(b',', rest) } else { memchr::memchr(b',', rest) }?;
             return Some(PubSubEvent::Pmessage {
                 pattern: name.to_vec(),
                 channel: rest[..comma].to_vec(),
@@ -280,6 +288,26 @@ mod tests {
                 assert_eq!(out, whole, "split at {a},{b}");
             }
         }
+    }
+
+    #[test]
+    fn a_base64_pattern_message_keeps_a_channel_with_commas_whole() {
+        let payload = b"cr\r\nand, comma";
+        for channel in [&b"c,h"[..], b"c,,h,", b"c,", b",c"] {
+            let framed = encode_pubsub(&[&b"pmessage"[..], b"c*", channel], payload).unwrap();
+            assert_eq!(
+                parse_event_for(&decode_all(&framed)[0], b"c*", true),
+                Some(PubSubEvent::Pmessage {
+                    pattern: b"c*".to_vec(),
+                    channel: channel.to_vec(),
+                    payload: payload.to_vec()
+                }),
+                "channel {:?}",
+                String::from_utf8_lossy(channel)
+            );
+        }
+        let corrupt = Event { event: BASE64_EVENT.into(), data: b"pmessage,c*,ch,not base64!".to_vec() };
+        assert_eq!(parse_event_for(&corrupt, b"c*", true), None);
     }
 
     #[test]
