@@ -77,7 +77,6 @@ function dropUndefined(object) {
 
 /** What the native transport needs, from the ioredis-style options. */
 function nativeOptions(o) {
-  const ms = (v) => (v === undefined || v === null ? undefined : Math.max(1, Math.round(v)))
   return {
     url: o.url,
     token: o.token,
@@ -85,7 +84,6 @@ function nativeOptions(o) {
     readYourWrites: o.readYourWrites !== false,
     maxBatchCommands: o.enableAutoPipelining === false ? 1 : o.maxBatchCommands,
     maxBatchBytes: o.maxBatchBytes,
-    requestTimeoutMs: ms(o.commandTimeout),
     ...retries(o),
     poolSize: o.poolSize,
   }

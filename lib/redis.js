@@ -88,6 +88,7 @@ class Redis extends EventEmitter {
     const transport = nativeOptions(this.options)
     return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
       commandTimeout: this.options.commandTimeout,
+      maxQueuedCommands: this.options.maxQueuedCommands,
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
       onTransportError: (error) => this._emitError(error),

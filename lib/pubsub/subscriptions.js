@@ -5,7 +5,7 @@
 // server has confirmed every new stream, so a message published after it resolves is delivered.
 // A confirmed stream that drops is re-opened with back-off ('reconnecting', then 'ready' once
 // every stream is back); messages published during the gap are lost, as with any pub/sub.
-const { TransportError } = require('../errors.js')
+const { errorFromCode } = require('../errors.js')
 const { readEvents } = require('./event-reader.js')
 
 const KIND_CODE = { channel: 0, pattern: 1 }
@@ -138,7 +138,7 @@ class Subscriptions {
   dropped(event) {
     const sub = this.sub(event)
     if (!sub) return
-    const error = new TransportError(event.code, event.message)
+    const error = errorFromCode(event.code, event.message)
     if (!sub.confirmed) {
       // Never established: fail the subscribe() call instead of retrying behind its back.
       settle(sub, error)
@@ -154,7 +154,7 @@ class Subscriptions {
   failed(event) {
     const sub = this.sub(event)
     if (!sub) return
-    const error = new TransportError(event.code, event.message)
+    const error = errorFromCode(event.code, event.message)
     settle(sub, error)
     this.remove(event.kind, [sub.name])
     this.error(error)
