@@ -99,6 +99,12 @@ declare namespace Redis {
      */
     maxQueuedCommands?: number
     /**
+     * Requests in flight at once. A command still never overtakes an earlier one on the same key
+     * (or channel), and commands whose keys cannot be known wait for everything before them
+     * (docs/ordering.md). `1`: one request at a time. Default 16 (the connection pool's size).
+     */
+    maxInFlight?: number
+    /**
      * How many times a request that got no answer (connection refused/reset, HTTP 5xx…) is retried
      * by the native transport. `null` (ioredis: "retry forever") means 10. Default 3.
      */

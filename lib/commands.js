@@ -62,7 +62,12 @@ function orderingKeys(name, args, indexes = keyIndexes(name, args)) {
   }
   if ((name === 'sort' || name === 'sort_ro') && args.some(isPatternOption)) return null
   const keys = new Array(indexes.length)
-  for (let i = 0; i < indexes.length; i++) keys[i] = text(args[indexes[i]])
+  for (let i = 0; i < indexes.length; i++) {
+    const arg = args[indexes[i]]
+    // Too few arguments for the key spec: Redis refuses it; until then it is a barrier.
+    if (arg === undefined) return null
+    keys[i] = text(arg)
+  }
   return keys
 }
 

@@ -1,17 +1,32 @@
 'use strict'
 // Decides what leaves when, hands each request to the native core, and settles commands as their
-// request's outcomes come back.
+// request's outcomes come back. The rules are in docs/ordering.md.
 //
 // Commands wait here, not in the native core, until they may leave: a command that is withdrawn
 // while it waits (its commandTimeout fired, the client was disconnected) is provably never sent,
-// and one handed over has left. Each submission gets an id from the native core; a finished
-// request's outcomes come back under it, so requests may finish in any order.
+// and one handed over has left. Up to `maxInFlight` requests travel at once; a command never
+// leaves before an earlier one on the same key (or channel) has finished, and a barrier (a command
+// whose keys cannot be known) waits for everything before it and holds back everything after it.
+// Each submission gets an id from the native core; a finished request's outcomes come back under
+// it, so requests may finish in any order.
 const { performance } = require('node:perf_hooks')
 const { ReplyReader } = require('./reply-reader.js')
-const { RedisError, TransportError, commandTimedOut, queueFull, connectionClosed, fromNative } = require('./errors.js')
+const {
+  RedisError,
+  TransportError,
+  TimeoutError,
+  commandTimedOut,
+  queueFull,
+  connectionClosed,
+  fromNative,
+} = require('./errors.js')
 
 /** Default cap on commands waiting to be sent (see maxQueuedCommands in index.d.ts). */
 const DEFAULT_MAX_QUEUED = 100000
+/** Default number of requests in flight at once (docs/ordering.md: chosen by measurement). */
+const DEFAULT_MAX_IN_FLIGHT = 16
+/** How far past the head one scan looks for commands that may overtake: bounds the work per request. */
+const MAX_SCAN = 10000
 
 class Fifo {
   constructor() {
@@ -41,16 +56,22 @@ class Fifo {
     this.items = this.items.slice(this.head).filter(keep)
     this.head = 0
   }
+  /** Drops the items at the head that `gone` says are gone. */
+  trim(gone) {
+    while (this.size > 0 && gone(this.items[this.head])) this.shift()
+  }
 }
 
 /**
  * One pending command (or transaction). `kind`: 'command' (may share a /pipeline request),
- * 'raw' (path form, binary last argument) or 'multi' (one /multi-exec request).
+ * 'raw' (path form, binary last argument) or 'multi' (one /multi-exec request). `keys`: the names
+ * it is ordered by (commands.orderingKeys), `null` for a barrier (also the default).
  */
 class Entry {
-  constructor(kind, request, { readOnly = false, asBuffer = false, transform, command }) {
+  constructor(kind, request, { readOnly = false, asBuffer = false, transform, command, keys = null }) {
     this.kind = kind
     this.request = request
+    this.keys = keys
     this.readOnly = readOnly
     this.asBuffer = asBuffer
     this.transform = transform
@@ -99,9 +120,9 @@ class Dispatcher {
   /**
    * @param {(onResults: () => void) => object} createNative builds the NativeClient
    * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
-   *   maxQueuedCommands?: number, onTransportError?: (e: Error) => void,
+   *   maxQueuedCommands?: number, maxInFlight?: number, onTransportError?: (e: Error) => void,
    *   onEvents?: (events: Buffer) => void }} options the caps of one /pipeline request, the cap
-   *   on commands waiting to be sent
+   *   on commands waiting to be sent, the window of requests in flight
    */
   constructor(
     createNative,
@@ -111,6 +132,7 @@ class Dispatcher {
       maxBatchCommands = Infinity,
       maxBatchBytes = Infinity,
       maxQueuedCommands = DEFAULT_MAX_QUEUED,
+      maxInFlight = DEFAULT_MAX_IN_FLIGHT,
       onTransportError,
     },
   ) {
@@ -125,13 +147,16 @@ class Dispatcher {
     this.maxBatchCommands = maxBatchCommands
     this.maxBatchBytes = maxBatchBytes
     this.maxQueuedCommands = maxQueuedCommands ?? DEFAULT_MAX_QUEUED
-    this.maxInFlight = 1
+    this.maxInFlight = Math.max(1, maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)
     this.onTransportError = onTransportError
-    // Entries not sent yet, in issue order (withdrawn ones stay until skipped or compacted).
+    // Entries not sent yet, in issue order (sent and withdrawn ones stay as holes until trimmed).
     this.waiting = new Fifo()
     this.queued = 0
-    // Requests in flight: submission id → its entries, in command order.
+    // Requests in flight: submission id → { entries (in command order), barrier }.
     this.inFlight = new Map()
+    // Keys of the commands in flight (key → how many), and how many in-flight requests hold a barrier.
+    this.busy = new Map()
+    this.barriers = 0
     this.unsettled = 0
     this.onSettled = () => {
       if (--this.unsettled === 0) this.checkIdle()
@@ -173,13 +198,17 @@ class Dispatcher {
   expire(entry) {
     if (entry.settled) return
     if (!entry.sent) this.withdraw()
-    entry.fail(commandTimedOut(entry.sent))
+    entry.settle(commandTimedOut(entry.sent))
   }
 
   /** One waiting entry is gone; drop the dead ones once they outnumber the live ones. */
   withdraw() {
     this.queued--
-    if (this.waiting.size > 1024 && this.waiting.size > 2 * this.queued) this.waiting.filter((e) => !e.settled)
+    this.compact()
+  }
+
+  compact() {
+    if (this.waiting.size > 1024 && this.waiting.size > 2 * this.queued) this.waiting.filter(isWaiting)
   }
 
   flush() {
@@ -197,40 +226,74 @@ class Dispatcher {
   }
 
   /**
-   * The next request's entries, taken off the queue: a transaction or a path-form command alone,
-   * or consecutive commands up to the caps of one /pipeline request. Entries whose deadline has
-   * passed (their timer is merely late) are withdrawn, not sent.
+   * The next request's entries, taken off the queue (docs/ordering.md): scanning in issue order,
+   * a command may leave unless a key of it is in flight or belongs to an earlier command still
+   * waiting; a barrier only when nothing before it waits or travels, and while one travels nothing
+   * leaves. A transaction or path-form command travels alone; other commands share a /pipeline
+   * request up to its caps. Entries whose deadline has passed (their timer is merely late) are
+   * withdrawn, not sent.
    */
   take() {
+    if (this.barriers > 0) return []
     const now = this.commandTimeout > 0 ? performance.now() : 0
     const taken = []
     let bytes = 1 // "[" + commands joined by "," + "]", as the request body counts them
-    while (this.waiting.size > 0) {
-      const entry = this.waiting.peek()
-      if (entry.settled) {
-        this.waiting.shift()
-        continue
-      }
+    let held = null // keys of the entries passed over: they stay ahead of everything after them
+    let passed = false
+    const items = this.waiting.items
+    const end = Math.min(items.length, this.waiting.head + MAX_SCAN)
+    for (let i = this.waiting.head; i < end; i++) {
+      const entry = items[i]
+      if (!isWaiting(entry)) continue
       if (entry.deadline <= now) {
-        this.waiting.shift()
         this.expire(entry)
         continue
       }
-      if (entry.kind !== 'command') {
-        if (taken.length === 0) {
-          this.waiting.shift()
-          taken.push(entry)
+      const keys = entry.keys
+      if (keys === null) {
+        // A barrier: everything before it must be finished, or be in this very request.
+        if (passed || this.inFlight.size > 0) break
+        if (entry.kind !== 'command' || !this.fits(taken, bytes, entry)) {
+          if (taken.length === 0) taken.push(entry)
+          break
         }
+        bytes += this.add(taken, entry)
+        continue
+      }
+      const blocked = keys.some((key) => this.busy.has(key) || (held !== null && held.has(key)))
+      if (!blocked && entry.kind !== 'command' && taken.length === 0) {
+        taken.push(entry)
         break
       }
-      const size = Buffer.byteLength(entry.request.json) + 1
-      if (taken.length > 0 && (taken.length >= this.maxBatchCommands || bytes + size > this.maxBatchBytes)) break
-      this.waiting.shift()
-      taken.push(entry)
-      bytes += size
+      if (!blocked && entry.kind === 'command') {
+        if (!this.fits(taken, bytes, entry)) break
+        bytes += this.add(taken, entry)
+        continue
+      }
+      // Passed over (a key is busy, or a transaction/path-form command that cannot share this
+      // request): what comes after must not overtake it on its keys.
+      passed = true
+      held ??= new Set()
+      for (const key of keys) held.add(key)
     }
+    for (const entry of taken) entry.sent = true
     this.queued -= taken.length
+    this.waiting.trim((entry) => !isWaiting(entry))
+    this.compact()
     return taken
+  }
+
+  /** Whether one more command fits the /pipeline request being built. */
+  fits(taken, bytes, entry) {
+    if (taken.length === 0) return true
+    if (taken[0].kind !== 'command' || taken.length >= this.maxBatchCommands) return false
+    return bytes + Buffer.byteLength(entry.request.json) + 1 <= this.maxBatchBytes
+  }
+
+  /** Adds a command to the request being built; returns its size in the body. */
+  add(taken, entry) {
+    taken.push(entry)
+    return Buffer.byteLength(entry.request.json) + 1
   }
 
   /** Hands one request to the native core; a refusal fails its entries, nothing else. */
@@ -262,8 +325,26 @@ class Dispatcher {
       for (const entry of entries) entry.fail(error)
       return
     }
-    for (const entry of entries) entry.sent = true
-    this.inFlight.set(id, entries)
+    let barrier = false
+    for (const entry of entries) {
+      if (entry.keys === null) barrier = true
+      else for (const key of entry.keys) this.busy.set(key, (this.busy.get(key) ?? 0) + 1)
+    }
+    if (barrier) this.barriers++
+    this.inFlight.set(id, { entries, barrier })
+  }
+
+  /** A request finished: its keys (or its barrier) no longer hold anything back. */
+  release({ entries, barrier }) {
+    if (barrier) this.barriers--
+    for (const entry of entries) {
+      if (entry.keys === null) continue
+      for (const key of entry.keys) {
+        const count = this.busy.get(key)
+        if (count === 1) this.busy.delete(key)
+        else this.busy.set(key, count - 1)
+      }
+    }
   }
 
   /** Called by the native side when outcomes are ready. */
@@ -280,13 +361,26 @@ class Dispatcher {
     while (!reader.done) {
       const { id, count } = reader.group()
       // Unknown after disconnect(): its entries were rejected already, the outcomes are skipped.
-      const entries = this.inFlight.get(id)
-      this.inFlight.delete(id)
+      const request = this.inFlight.get(id)
+      let entries
+      if (request !== undefined) {
+        this.inFlight.delete(id)
+        this.release(request)
+        entries = request.entries
+      }
       for (let i = 0; i < count; i++) {
         const entry = entries?.[i]
         const value = reader.read(entry !== undefined && entry.asBuffer)
         if (entry === undefined || entry.settled) continue
-        if (value instanceof TransportError) transportError = value
+        if (value instanceof TransportError) {
+          transportError = value
+          // The request ran out of the time its commands had: the command's own timeout, even if
+          // the transport's timer fired before the JS one.
+          if (value instanceof TimeoutError && entry.deadline !== Infinity) {
+            entry.settle(commandTimedOut(true))
+            continue
+          }
+        }
         entry.settle(value)
       }
     }
@@ -309,8 +403,10 @@ class Dispatcher {
     this.queued = 0
     const inFlight = [...this.inFlight.values()]
     this.inFlight.clear()
-    while (waiting.size) waiting.shift().fail(error)
-    for (const entries of inFlight) for (const entry of entries) entry.fail(error)
+    this.busy.clear()
+    this.barriers = 0
+    while (waiting.size) waiting.shift()?.fail(error)
+    for (const { entries } of inFlight) for (const entry of entries) entry.fail(error)
   }
 
   checkIdle() {
@@ -342,4 +438,9 @@ class Dispatcher {
   }
 }
 
-module.exports = { Dispatcher, Entry }
+/** Not sent and not settled: still waiting in the queue. */
+function isWaiting(entry) {
+  return !entry.sent && !entry.settled
+}
+
+module.exports = { Dispatcher, Entry, DEFAULT_MAX_IN_FLIGHT }

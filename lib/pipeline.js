@@ -124,6 +124,8 @@ class Pipeline {
         asBuffer: anyBuffer,
         transform: (results) => results.map((value, i) => this._slot(value, i, anyBuffer)),
         command: { name: 'exec', args: [] },
+        // Ordered by every key of its commands; one barrier inside makes the whole a barrier.
+        keys: this.queued.some((q) => q.entry.keys === null) ? null : this.queued.flatMap((q) => q.entry.keys),
       },
     )
     for (const { callback } of this.queued) if (callback) process.nextTick(callback, null, 'QUEUED')

@@ -89,6 +89,7 @@ class Redis extends EventEmitter {
     return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
       commandTimeout: this.options.commandTimeout,
       maxQueuedCommands: this.options.maxQueuedCommands,
+      maxInFlight: this.options.maxInFlight,
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
       onTransportError: (error) => this._emitError(error),
@@ -257,8 +258,9 @@ class Redis extends EventEmitter {
     const refusal = commandTable.refusal(lower, args)
     if (refusal) throw new RestrictedCommandError(refusal)
     const prefix = this.options.keyPrefix
+    const indexes = commandTable.keyIndexes(lower, args)
     if (prefix) {
-      for (const i of commandTable.keyIndexes(lower, args)) {
+      for (const i of indexes) {
         args[i] = typeof args[i] === 'string' ? prefix + args[i] : Buffer.concat([Buffer.from(prefix), args[i]])
       }
     }
@@ -268,6 +270,7 @@ class Redis extends EventEmitter {
       asBuffer,
       transform,
       command: { name, args },
+      keys: commandTable.orderingKeys(lower, args, indexes),
     })
   }
 

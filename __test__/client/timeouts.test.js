@@ -48,11 +48,11 @@ describe('commandTimeout', () => {
     proxy().plan('stall') // the first request hangs; everything after it would pass
     const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const key = uniqueKey('stall-unsent')
-    const first = client.get(key) // in flight, holds the key
-    await new Promise((resolve) => setImmediate(resolve)) // the get has left
-    const write = client.incr(key) // waits behind the get on the same key
-    const [read, unsent] = await within(Promise.all([timed(first), timed(write)]), 3000)
-    expect(read.error.code).toBe('ETIMEDOUT_MAYBE_APPLIED')
+    // A path-form SET travels alone and holds the key; the INCR waits behind it on that key.
+    const first = client.set(key, Buffer.from([0xff, 0x00]))
+    const write = client.incr(key)
+    const [held, unsent] = await within(Promise.all([timed(first), timed(write)]), 3000)
+    expect(held.error.code).toBe('ETIMEDOUT_MAYBE_APPLIED')
     expect(unsent.error).toBeInstanceOf(Redis.TimeoutError)
     expect(unsent.error.code).toBe('ETIMEDOUT')
     expect(unsent.error.message).toBe('Command timed out')
@@ -72,8 +72,7 @@ describe('commandTimeout', () => {
     proxy().plan('stall')
     const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const key = uniqueKey('stall-unsent-kinds')
-    const first = client.get(key)
-    await new Promise((resolve) => setImmediate(resolve))
+    const first = client.get(key) // leaves first and holds the key
     const raw = client.set(key, Buffer.from([0xff, 0x00]))
     const multi = client.multi().incr(key).incr(key).exec()
     const outcomes = await within(Promise.all([first, raw, multi].map(timed)), 3000)
