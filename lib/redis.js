@@ -8,7 +8,7 @@ const commandTable = require('./commands.js')
 const { resolveOptions, nativeOptions } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
 const { normalizeArgs, encodeCommand } = require('./arguments.js')
-const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
+const { ReplyError, RestrictedCommandError, connectionClosed, fromNative } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
@@ -55,7 +55,11 @@ class Redis extends EventEmitter {
   set readYourWritesSyncToken(token) {
     if (this.status === 'wait') this.connect().catch(() => {})
     if (!this._dispatcher) throw connectionClosed()
-    this._dispatcher.native.syncToken = String(token)
+    try {
+      this._dispatcher.native.syncToken = String(token)
+    } catch (thrown) {
+      throw fromNative(thrown)
+    }
   }
 
   /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
