@@ -101,7 +101,7 @@ declare namespace Redis {
     /**
      * Requests in flight at once. A command still never overtakes an earlier one on the same key
      * (or channel), and commands whose keys cannot be known wait for everything before them
-     * (docs/ordering.md). `1`: one request at a time. Default 16 (the connection pool's size).
+     * (docs/ordering.md). `1`: one request at a time. Default 8 (measured: docs/ordering.md).
      */
     maxInFlight?: number
     /**

@@ -24,7 +24,7 @@ const {
 /** Default cap on commands waiting to be sent (see maxQueuedCommands in index.d.ts). */
 const DEFAULT_MAX_QUEUED = 100000
 /** Default number of requests in flight at once (docs/ordering.md: chosen by measurement). */
-const DEFAULT_MAX_IN_FLIGHT = 16
+const DEFAULT_MAX_IN_FLIGHT = 8
 /** How far past the head one scan looks for commands that may overtake: bounds the work per request. */
 const MAX_SCAN = 10000
 
