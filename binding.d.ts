@@ -33,14 +33,18 @@ export declare class GatewayHandle {
 export declare class NativeClient {
   /** `onResults` is called (without arguments) when outcomes or events are ready to drain. */
   constructor(options: NativeClientOptions, onResults: () => void)
-  /** Queues commands that may share a `/pipeline` request: their JSON arrays joined by commas. */
-  submitCommands(json: string, count: number, readOnly: boolean): void
-  /** Queues one transaction: the whole `/multi-exec` body. */
-  submitMulti(json: string, count: number): void
-  /** Queues one path-form command whose binary last argument travels as the raw body. */
-  submitRaw(path: string, body: Buffer, readOnly: boolean): void
   /**
-   * Everything finished since the last drain, encoded as described in `reply_buffer.rs`.
+   * Sends one `/pipeline` request now: the commands' JSON arrays joined by commas. Returns the
+   * id its outcomes will carry. `timeoutMs`: what is left of the commands' `commandTimeout`
+   * (absent: none); nothing is sent or retried for them after it.
+   */
+  submitCommands(json: string, count: number, readOnly: boolean, timeoutMs?: number | undefined | null): number
+  /** Sends one transaction now: the whole `/multi-exec` body. Returns its id. */
+  submitMulti(json: string, count: number, timeoutMs?: number | undefined | null): number
+  /** Sends one path-form command now, its binary last argument as the raw body. Returns its id. */
+  submitRaw(path: string, body: Buffer, readOnly: boolean, timeoutMs?: number | undefined | null): number
+  /**
+   * Every request finished since the last drain, encoded as described in `reply_buffer.rs`.
    * Call `drainEvents()` in the same wake-up.
    */
   drain(): Buffer
@@ -56,12 +60,18 @@ export declare class NativeClient {
   /** The last `upstash-sync-token`; assign it to another client to read this one's writes. */
   get syncToken(): string
   set syncToken(token: string)
-  /** Accepts no more submissions (queued ones still complete) and closes every subscription. */
+  /** Accepts no more submissions (those sent still complete) and closes every subscription. */
   close(): void
 }
 
+/** For the test that a panic reaches JavaScript as an error: panics inside a guarded call. */
+export declare function __panicForTests(): void
+
 /** Why `command` (name first) cannot run over REST, or `null` when it can. */
 export declare function commandRefusal(command: Array<string>): string | null
+
+/** Every error `code` the package reports (`EHTTP_<status>` aside): the one list JavaScript uses. */
+export declare function errorCodes(): Array<string>
 
 /** Options of `startGateway()`; the CLI fills them from flags and environment variables. */
 export interface GatewayOptions {
@@ -84,8 +94,10 @@ export interface NativeClientOptions {
   /** `"base64"` (JSON with base64 strings, the default) or `"resp2"`. */
   responseFormat?: string
   readYourWrites?: boolean
-  maxBatchCommands?: number
-  maxBatchBytes?: number
+  /**
+   * The bound of one attempt without an answer (`commandTimeout` when set, else 30 s); it is
+   * also what an unconfirmed subscription may take.
+   */
   requestTimeoutMs?: number
   maxRetries?: number
   retryBaseMs?: number

@@ -99,11 +99,24 @@ declare namespace Redis {
     /** Prepended to every key argument (the key positions come from the Redis command table). Default `''`. */
     keyPrefix?: string
     /**
-     * Milliseconds before a pending command rejects with `Command timed out` (`name: 'TimeoutError'`,
-     * `code: 'ETIMEDOUT'`), as ioredis does; also bounds each HTTP request. `0`, `null` or omitted:
-     * no timeout. At most 2147483647.
+     * Milliseconds before a pending command rejects with a `TimeoutError`, as ioredis does: code
+     * `ETIMEDOUT` ("Command timed out") when it had not been sent (and then never is), or
+     * `ETIMEDOUT_MAYBE_APPLIED` when it had (it may have run). Nothing is sent or retried for a
+     * command after its timeout. `0`/absent: no timeout (each HTTP attempt is still bounded by the
+     * transport, 30 s). At most 2147483647. Default: no timeout.
      */
     commandTimeout?: number
+    /**
+     * Most commands waiting to be sent (while the endpoint is slow or hangs); past it a command
+     * rejects at once with a `QueueFullError` (`EQUEUEFULL`) and is never sent. Default 100000.
+     */
+    maxQueuedCommands?: number
+    /**
+     * Requests in flight at once. A command still never overtakes an earlier one on the same key
+     * (or channel), and commands whose keys cannot be known wait for everything before them
+     * (docs/ordering.md). `1`: one request at a time. Default 8 (measured: docs/ordering.md).
+     */
+    maxInFlight?: number
     /**
      * How many times a request that got no answer (connection refused/reset, HTTP 5xx…) is retried
      * by the native transport. `null` (ioredis: "retry forever") means 10. Default 3.
@@ -1878,38 +1891,100 @@ declare namespace Redis {
     args: (string | Buffer)[]
   }
 
+  /** The base of every error the client produces (bad arguments are `TypeError`s, as in ioredis). */
+  class RedisError extends Error {
+    constructor(message: string)
+    code?: string
+  }
+
   /** A Redis error reply (WRONGTYPE, NOSCRIPT, EXECABORT…); `message` is Redis's own text. */
-  class ReplyError extends Error {
+  class ReplyError extends RedisError {
     constructor(message: string, command?: ErrorCommand)
     name: 'ReplyError'
     command?: ErrorCommand
   }
 
-  /** Stable `TransportError.code` values (`EHTTP_<status>` for other HTTP errors). */
+  /**
+   * Every `code` the package reports (`EHTTP_<status>` for other HTTP errors); the list is
+   * `Redis.errorCodes`, from the native core. `ETIMEDOUT`: timed out before it was sent, never
+   * sent; `ETIMEDOUT_MAYBE_APPLIED`: timed out after it was sent, it may have run.
+   */
   type TransportErrorCode =
+    | 'ERR_INVALID_CONFIG'
+    | 'ERR_MISSING_CONFIG'
     | 'ECONNREFUSED'
-    | 'ECONNRESET'
     | 'ECONNECT'
+    | 'ECONNRESET'
     | 'ETIMEDOUT'
+    | 'ETIMEDOUT_MAYBE_APPLIED'
     | 'EUNAUTHORIZED'
     | 'EPROTOCOL'
     | 'ECLOSED'
+    | 'EQUEUEFULL'
+    | 'ERR_REST_UNSUPPORTED'
+    | 'EINTERNAL'
     | `EHTTP_${number}`
-    | (string & {})
+
+  /** Every code of `TransportErrorCode` but `EHTTP_<status>`, as the native core lists them. */
+  const errorCodes: readonly TransportErrorCode[]
+
+  /** The error of that class that a `code` stands for (what the client itself uses). */
+  function errorFromCode(code: TransportErrorCode, message: string): RedisError
 
   /** A request that got no Redis reply: the endpoint was unreachable, too slow, refused the token… */
-  class TransportError extends Error {
+  class TransportError extends RedisError {
     constructor(code: TransportErrorCode, message: string)
-    name: 'TransportError'
+    name: 'TransportError' | 'TimeoutError' | 'QueueFullError'
     code: TransportErrorCode
     command?: ErrorCommand
   }
 
+  /**
+   * No answer in time (commandTimeout, or the transport's request timeout). `ETIMEDOUT`: the command
+   * was never sent and never will be, so retrying is safe; `ETIMEDOUT_MAYBE_APPLIED`: it had been
+   * sent and may have run.
+   */
+  class TimeoutError extends TransportError {
+    name: 'TimeoutError'
+    code: 'ETIMEDOUT' | 'ETIMEDOUT_MAYBE_APPLIED'
+  }
+
+  /** Refused at once and never sent: `maxQueuedCommands` commands already wait to be sent. */
+  class QueueFullError extends TransportError {
+    constructor(message: string)
+    name: 'QueueFullError'
+    code: 'EQUEUEFULL'
+  }
+
+  /** The client was closed (quit()/disconnect()); message "Connection is closed." as in ioredis. */
+  class ClosedError extends RedisError {
+    constructor()
+    name: 'ClosedError'
+    code: 'ECLOSED'
+  }
+
   /** A command the REST API cannot run (blocking, connection state…); rejected before sending. */
-  class RestrictedCommandError extends Error {
+  class RestrictedCommandError extends RedisError {
     constructor(message: string)
     name: 'RestrictedCommandError'
     code: 'ERR_REST_UNSUPPORTED'
+  }
+
+  /**
+   * A configuration that cannot work (thrown by the constructor: `ERR_INVALID_CONFIG`), or none at
+   * all (no URL/token: every command rejects with `ERR_MISSING_CONFIG`).
+   */
+  class ConfigError extends RedisError {
+    constructor(message: string, code?: 'ERR_INVALID_CONFIG' | 'ERR_MISSING_CONFIG')
+    name: 'ConfigError'
+    code: 'ERR_INVALID_CONFIG' | 'ERR_MISSING_CONFIG'
+  }
+
+  /** A bug in the native code, reported as an error instead of crashing the process. */
+  class InternalError extends RedisError {
+    constructor(message: string)
+    name: 'InternalError'
+    code: 'EINTERNAL'
   }
 
   /** The client class itself (`import { Redis } from …`). */

@@ -40,6 +40,41 @@ function keyIndexes(name, args) {
 }
 
 /**
+ * Commands without keys that touch no data either, so they need not wait for anything: every
+ * other command without declared keys is a barrier (docs/ordering.md).
+ */
+const keyless = new Set(['ping', 'echo', 'time'])
+
+/** Commands whose ordering names are not key positions in the table: PUBLISH's channel. */
+const channelAt = new Map([['publish', 0]])
+
+/**
+ * The names a command must stay ordered by — its keys (after keyPrefix), or its channel — as
+ * strings (a Buffer key by its UTF-8 text: a lossy decode can only merge names, never split one);
+ * `null` when it is a barrier: unknown command, keys that cannot be known (no declared keys, SORT
+ * … BY/GET), or a global one (KEYS, SCAN, FLUSHALL, DBSIZE, SCRIPT…).
+ */
+function orderingKeys(name, args, indexes = keyIndexes(name, args)) {
+  if (indexes.length === 0) {
+    if (keyless.has(name)) return []
+    const channel = channelAt.get(name)
+    return channel !== undefined && args.length > channel ? [text(args[channel])] : null
+  }
+  if ((name === 'sort' || name === 'sort_ro') && args.some(isPatternOption)) return null
+  const keys = new Array(indexes.length)
+  for (let i = 0; i < indexes.length; i++) {
+    const arg = args[indexes[i]]
+    // Too few arguments for the key spec: Redis refuses it; until then it is a barrier.
+    if (arg === undefined) return null
+    keys[i] = text(arg)
+  }
+  return keys
+}
+
+const text = (arg) => (typeof arg === 'string' ? arg : arg.toString('utf8'))
+const isPatternOption = (arg) => /^(by|get)$/i.test(text(arg))
+
+/**
  * ioredis's reply transformers (RESP2): only hgetall turns a flat array into an object. Like
  * ioredis, they are looked up by the command name exactly as given, so `call('HGETALL', k)` stays a
  * flat array; a null prototype keeps names like "constructor" from finding anything.
@@ -66,4 +101,4 @@ function replyTransformer(name) {
   return replyTransformers[name] ?? null
 }
 
-module.exports = { names, refusal, isReadOnly, keyIndexes, replyTransformers, replyTransformer }
+module.exports = { names, refusal, isReadOnly, keyIndexes, orderingKeys, replyTransformers, replyTransformer }

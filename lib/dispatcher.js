@@ -1,10 +1,28 @@
 'use strict'
-// Hands commands to the native core once per tick and settles them as outcomes come back.
+// Decides what leaves when, hands each request to the native core, and settles commands as their
+// request's outcomes come back. The rules are in docs/ordering.md.
 //
-// Order is the contract: outcomes return in exactly the order commands were submitted, so a
-// FIFO of pending entries is all the bookkeeping needed — no ids cross the boundary.
+// Commands wait here, not in the native core, until they may leave: a command that is withdrawn
+// while it waits (its commandTimeout fired, the client was disconnected) is provably never sent,
+// and one handed over has left. Up to `maxInFlight` requests travel at once; a command never
+// leaves before an earlier one on the same key (or channel) has finished, and a barrier (a command
+// whose keys cannot be known) waits for everything before it and holds back everything after it.
+// Each submission gets an id from the native core; a finished request's outcomes come back under
+// it, so requests may finish in any order.
+const { performance } = require('node:perf_hooks')
 const { ReplyReader } = require('./reply-reader.js')
-const { ReplyError, TransportError, CommandTimeoutError, connectionClosed } = require('./errors.js')
+const {
+  RedisError,
+  TransportError,
+  TimeoutError,
+  commandTimedOut,
+  queueFull,
+  connectionClosed,
+  fromNative,
+} = require('./errors.js')
+
+/** How far past the head one scan looks for commands that may overtake: bounds the work per request. */
+const MAX_SCAN = 10000
 
 class Fifo {
   constructor() {
@@ -17,6 +35,9 @@ class Fifo {
   push(item) {
     this.items.push(item)
   }
+  peek() {
+    return this.items[this.head]
+  }
   shift() {
     const item = this.items[this.head]
     this.items[this.head++] = undefined
@@ -26,33 +47,47 @@ class Fifo {
     }
     return item
   }
+  /** Keeps the items `keep` accepts, in order. */
+  filter(keep) {
+    this.items = this.items.slice(this.head).filter(keep)
+    this.head = 0
+  }
+  /** Drops the items at the head that `gone` says are gone. */
+  trim(gone) {
+    while (this.size > 0 && gone(this.items[this.head])) this.shift()
+  }
 }
 
 /**
  * One pending command (or transaction). `kind`: 'command' (may share a /pipeline request),
- * 'raw' (path form, binary last argument) or 'multi' (one /multi-exec request).
+ * 'raw' (path form, binary last argument) or 'multi' (one /multi-exec request). `keys`: the names
+ * it is ordered by (commands.orderingKeys), `null` for a barrier (also the default).
  */
 class Entry {
-  constructor(kind, request, { readOnly = false, asBuffer = false, transform, command }) {
+  constructor(kind, request, { readOnly = false, asBuffer = false, transform, command, keys = null }) {
     this.kind = kind
     this.request = request
+    this.keys = keys
     this.readOnly = readOnly
     this.asBuffer = asBuffer
     this.transform = transform
     this.command = command
     this.settled = false
+    this.sent = false
+    this.deadline = Infinity
     this.timer = undefined
+    this.onSettled = undefined
     this.promise = new Promise((resolve, reject) => {
       this.resolve = resolve
       this.reject = reject
     })
   }
 
+  /** Settles with an outcome: a reply, or a RedisError (Redis's or the transport's) to reject with. */
   settle(value) {
     if (this.settled) return
-    this.settled = true
-    if (this.timer) clearTimeout(this.timer)
-    if (value instanceof ReplyError || value instanceof TransportError) {
+    this.finish()
+    if (value instanceof RedisError) {
       if (this.command && value.command === undefined) value.command = this.command
       this.reject(value)
       return
@@ -66,55 +101,89 @@ class Entry {
 
   fail(error) {
     if (this.settled) return
+    this.finish()
+    this.reject(error)
+  }
+
+  finish() {
     this.settled = true
     if (this.timer) clearTimeout(this.timer)
-    this.reject(error)
+    if (this.onSettled) this.onSettled(this)
   }
 }
 
 class Dispatcher {
   /**
-   * @param {() => object} createNative builds the NativeClient (given the results callback)
+   * @param {(onResults: () => void) => object} createNative builds the NativeClient
    * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
-   *   onTransportError?: (e: Error) => void }} options the caps of one /pipeline request
+   *   maxQueuedCommands?: number, maxInFlight?: number, onTransportError?: (e: Error) => void,
+   *   onEvents?: (events: Buffer) => void }} options the caps of one /pipeline request, the cap
+   *   on commands waiting to be sent, the window of requests in flight
    */
   constructor(
     createNative,
-    { onEvents, commandTimeout, maxBatchCommands = Infinity, maxBatchBytes = Infinity, onTransportError },
+    {
+      onEvents,
+      commandTimeout,
+      maxBatchCommands = Infinity,
+      maxBatchBytes = Infinity,
+      maxQueuedCommands,
+      maxInFlight,
+      onTransportError,
+    },
   ) {
-    this.native = createNative(() => this.collect())
+    try {
+      this.native = createNative(() => this.collect())
+    } catch (error) {
+      throw fromNative(error)
+    }
     this.onEvents = onEvents
-    this.commandTimeout = commandTimeout
+    // ioredis: 0, undefined or null is "no timeout".
+    this.commandTimeout = commandTimeout > 0 ? commandTimeout : 0
     this.maxBatchCommands = maxBatchCommands
     this.maxBatchBytes = maxBatchBytes
+    // Defaults and validation: lib/options.js.
+    this.maxQueuedCommands = maxQueuedCommands
+    this.maxInFlight = maxInFlight
     this.onTransportError = onTransportError
-    this.outbox = []
-    this.pending = new Fifo()
+    // Entries not sent yet, in issue order (sent and withdrawn ones stay as holes until trimmed).
+    this.waiting = new Fifo()
+    this.queued = 0
+    // Requests in flight: submission id → { entries (in command order), barrier }.
+    this.inFlight = new Map()
+    // Keys of the commands in flight (key → how many), and how many in-flight requests hold a barrier.
+    this.busy = new Map()
+    this.barriers = 0
+    this.unsettled = 0
+    this.onSettled = () => {
+      if (--this.unsettled === 0) this.checkIdle()
+    }
     this.flushScheduled = false
     this.closed = false
-    // Outcomes still owed by the native side for entries that disconnect() already rejected.
-    this.discard = 0
     this.idleWaiters = []
     // Keeps Node alive exactly while commands are pending; the native wake-up itself never does.
     this.keepAlive = setInterval(() => {}, 2 ** 31 - 1)
     this.keepAlive.unref()
   }
 
-  get size() {
-    return this.outbox.length + this.pending.size
-  }
-
-  /** Queues an entry; everything queued in this tick leaves in one native call. */
+  /** Queues an entry; what was issued in this tick leaves together (as the window allows). */
   send(entry) {
     if (this.closed) {
       entry.fail(connectionClosed())
       return entry.promise
     }
-    if (this.commandTimeout > 0) {
-      entry.timer = setTimeout(() => entry.fail(new CommandTimeoutError()), this.commandTimeout)
+    if (this.queued >= this.maxQueuedCommands) {
+      entry.fail(queueFull(this.maxQueuedCommands))
+      return entry.promise
     }
-    if (this.size === 0) this.keepAlive.ref()
-    this.outbox.push(entry)
+    if (this.unsettled++ === 0) this.keepAlive.ref()
+    entry.onSettled = this.onSettled
+    if (this.commandTimeout > 0) {
+      entry.deadline = performance.now() + this.commandTimeout
+      entry.timer = setTimeout(() => this.expire(entry), this.commandTimeout)
+    }
+    this.waiting.push(entry)
+    this.queued++
     if (!this.flushScheduled) {
       this.flushScheduled = true
       process.nextTick(() => this.flush())
@@ -122,78 +191,233 @@ class Dispatcher {
     return entry.promise
   }
 
+  /** commandTimeout fired: a waiting entry is withdrawn (never sent); a sent one may have run. */
+  expire(entry) {
+    if (entry.settled) return
+    if (!entry.sent) this.withdraw()
+    entry.settle(commandTimedOut(entry.sent))
+  }
+
+  /** One waiting entry is gone; drop the dead ones once they outnumber the live ones. */
+  withdraw() {
+    this.queued--
+    this.compact()
+  }
+
+  compact() {
+    if (this.waiting.size > 1024 && this.waiting.size > 2 * this.queued) this.waiting.filter(isWaiting)
+  }
+
   flush() {
     this.flushScheduled = false
-    const outbox = this.outbox
-    this.outbox = []
-    let i = 0
-    while (i < outbox.length) {
-      const entry = outbox[i]
-      if (entry.kind === 'command') {
-        // Consecutive JSON commands go over as one string, cut where the batch caps say: the
-        // native side merges submissions up to the caps but never splits one, so a one-tick burst
-        // must not become a single oversized request (HTTP 413). Byte count as in batch.rs:
-        // "[" + commands joined by "," + "]".
-        let j = i
-        let readOnly = true
-        let bytes = 1
-        const parts = []
-        while (j < outbox.length && outbox[j].kind === 'command') {
-          const json = outbox[j].request.json
-          const size = Buffer.byteLength(json) + 1
-          if (parts.length > 0 && (parts.length >= this.maxBatchCommands || bytes + size > this.maxBatchBytes)) break
-          parts.push(json)
-          bytes += size
-          readOnly = readOnly && outbox[j].readOnly
-          j++
-        }
-        this.submit(outbox.slice(i, j), () => this.native.submitCommands(parts.join(','), j - i, readOnly))
-        i = j
-      } else if (entry.kind === 'raw') {
-        this.submit([entry], () => this.native.submitRaw(entry.request.path, entry.request.body, entry.readOnly))
-        i++
-      } else {
-        this.submit([entry], () => this.native.submitMulti(entry.request.json, entry.request.count))
-        i++
-      }
+    this.pump()
+  }
+
+  /** Sends requests while the window has room and something may leave. */
+  pump() {
+    while (!this.closed && this.inFlight.size < this.maxInFlight) {
+      const entries = this.take()
+      if (entries.length === 0) return
+      this.submit(entries)
     }
   }
 
-  submit(entries, call) {
+  /**
+   * The next request's entries, taken off the queue (docs/ordering.md): scanning in issue order,
+   * a command may leave unless a key of it is in flight or belongs to an earlier command still
+   * waiting; a barrier only when nothing before it waits or travels, and while one travels nothing
+   * leaves. A transaction or path-form command travels alone; other commands share a /pipeline
+   * request up to its caps. Entries whose deadline has passed (their timer is merely late) are
+   * withdrawn, not sent.
+   */
+  take() {
+    if (this.barriers > 0) return []
+    const now = this.commandTimeout > 0 ? performance.now() : 0
+    const taken = []
+    let bytes = 1 // "[" + commands joined by "," + "]", as the request body counts them
+    let held = null // keys of the entries passed over: they stay ahead of everything after them
+    let passed = false
+    const items = this.waiting.items
+    const end = Math.min(items.length, this.waiting.head + MAX_SCAN)
+    for (let i = this.waiting.head; i < end; i++) {
+      const entry = items[i]
+      if (!isWaiting(entry)) continue
+      if (entry.deadline <= now) {
+        this.expire(entry)
+        continue
+      }
+      const keys = entry.keys
+      if (keys === null) {
+        // A barrier: everything before it must be finished, or be in this very request.
+        if (passed || this.inFlight.size > 0) break
+        if (entry.kind !== 'command' || !this.fits(taken, bytes, entry)) {
+          if (taken.length === 0) taken.push(entry)
+          break
+        }
+        bytes += this.add(taken, entry)
+        continue
+      }
+      const blocked = keys.some((key) => this.busy.has(key) || (held !== null && held.has(key)))
+      if (!blocked && entry.kind !== 'command' && taken.length === 0) {
+        taken.push(entry)
+        break
+      }
+      if (!blocked && entry.kind === 'command') {
+        if (!this.fits(taken, bytes, entry)) break
+        bytes += this.add(taken, entry)
+        continue
+      }
+      // Passed over (a key is busy, or a transaction/path-form command that cannot share this
+      // request): what comes after must not overtake it on its keys.
+      passed = true
+      held ??= new Set()
+      for (const key of keys) held.add(key)
+    }
+    for (const entry of taken) entry.sent = true
+    this.queued -= taken.length
+    this.waiting.trim((entry) => !isWaiting(entry))
+    this.compact()
+    return taken
+  }
+
+  /** Whether one more command fits the /pipeline request being built. */
+  fits(taken, bytes, entry) {
+    if (taken.length === 0) return true
+    if (taken[0].kind !== 'command' || taken.length >= this.maxBatchCommands) return false
+    return bytes + Buffer.byteLength(entry.request.json) + 1 <= this.maxBatchBytes
+  }
+
+  /** Adds a command to the request being built; returns its size in the body. */
+  add(taken, entry) {
+    taken.push(entry)
+    return Buffer.byteLength(entry.request.json) + 1
+  }
+
+  /** Hands one request to the native core; a refusal fails its entries, nothing else. */
+  submit(entries) {
+    const first = entries[0]
+    let timeoutMs
+    if (this.commandTimeout > 0) {
+      let last = 0
+      for (const entry of entries) last = Math.max(last, entry.deadline)
+      timeoutMs = Math.max(1, Math.ceil(last - performance.now()))
+    }
+    let id
     try {
-      call()
-    } catch (error) {
+      if (first.kind === 'raw') {
+        id = this.native.submitRaw(first.request.path, first.request.body, first.readOnly, timeoutMs)
+      } else if (first.kind === 'multi') {
+        id = this.native.submitMulti(first.request.json, first.request.count, timeoutMs)
+      } else {
+        let json = first.request.json
+        let readOnly = first.readOnly
+        for (let i = 1; i < entries.length; i++) {
+          json += ',' + entries[i].request.json
+          readOnly = readOnly && entries[i].readOnly
+        }
+        id = this.native.submitCommands(json, entries.length, readOnly, timeoutMs)
+      }
+    } catch (thrown) {
+      const error = fromNative(thrown)
       for (const entry of entries) entry.fail(error)
-      this.checkIdle()
       return
     }
-    for (const entry of entries) this.pending.push(entry)
+    let barrier = false
+    for (const entry of entries) {
+      if (entry.keys === null) barrier = true
+      else for (const key of entry.keys) this.busy.set(key, (this.busy.get(key) ?? 0) + 1)
+    }
+    if (barrier) this.barriers++
+    this.inFlight.set(id, { entries, barrier })
+  }
+
+  /** A request finished: its keys (or its barrier) no longer hold anything back. */
+  release({ entries, barrier }) {
+    if (barrier) this.barriers--
+    for (const entry of entries) {
+      if (entry.keys === null) continue
+      for (const key of entry.keys) {
+        const count = this.busy.get(key)
+        if (count === 1) this.busy.delete(key)
+        else this.busy.set(key, count - 1)
+      }
+    }
   }
 
   /** Called by the native side when outcomes are ready. */
   collect() {
-    const reader = new ReplyReader(this.native.drain())
+    let buffer
+    try {
+      buffer = this.native.drain()
+    } catch (thrown) {
+      this.failAll(fromNative(thrown))
+      return
+    }
+    const reader = new ReplyReader(buffer)
     let transportError
     while (!reader.done) {
-      if (this.discard > 0) {
-        this.discard--
-        reader.read(false)
-        continue
+      const { id, count } = reader.group()
+      // Unknown after disconnect(): its entries were rejected already, the outcomes are skipped.
+      const request = this.inFlight.get(id)
+      let entries
+      if (request !== undefined) {
+        this.inFlight.delete(id)
+        this.release(request)
+        entries = request.entries
       }
-      const entry = this.pending.shift()
-      const value = reader.read(entry.asBuffer)
-      if (value instanceof TransportError) transportError = value
-      entry.settle(value)
+      for (let i = 0; i < count; i++) {
+        const entry = entries?.[i]
+        const value = reader.read(entry !== undefined && entry.asBuffer)
+        if (entry === undefined || entry.settled) continue
+        if (value instanceof TransportError) {
+          transportError = value
+          // The request ran out of the time its commands had: the command's own timeout, even if
+          // the transport's timer fired before the JS one.
+          if (value instanceof TimeoutError && entry.deadline !== Infinity) {
+            entry.settle(commandTimedOut(true))
+            continue
+          }
+        }
+        entry.settle(value)
+      }
     }
     if (transportError && this.onTransportError) this.onTransportError(transportError)
-    this.checkIdle()
+    this.pump()
     // Pub/sub events share the wake-up: drained in the same turn, handed over as one buffer.
-    const events = this.native.drainEvents()
+    let events
+    try {
+      events = this.native.drainEvents()
+    } catch (thrown) {
+      if (this.onTransportError) this.onTransportError(fromNative(thrown))
+      return
+    }
     if (events.length > 0 && this.onEvents) this.onEvents(events)
   }
 
+  /**
+   * Rejects every unsettled entry. With `handled` (disconnect(): the caller's own decision), an
+   * abandoned command still rejects for whoever awaits it, but one nobody awaits — a PUBLISH whose
+   * subscriber already reacted, say — must not crash the process as an unhandled rejection.
+   */
+  failAll(error, { handled = false } = {}) {
+    const waiting = this.waiting
+    this.waiting = new Fifo()
+    this.queued = 0
+    const inFlight = [...this.inFlight.values()]
+    this.inFlight.clear()
+    this.busy.clear()
+    this.barriers = 0
+    const fail = (entry) => {
+      if (!entry) return
+      if (handled) entry.promise.catch(() => {})
+      entry.fail(error)
+    }
+    while (waiting.size) fail(waiting.shift())
+    for (const { entries } of inFlight) for (const entry of entries) fail(entry)
+  }
+
   checkIdle() {
-    if (this.size !== 0) return
+    if (this.unsettled !== 0) return
     this.keepAlive.unref()
     const waiters = this.idleWaiters
     this.idleWaiters = []
@@ -202,32 +426,28 @@ class Dispatcher {
 
   /** Resolves once everything submitted so far has settled. */
   idle() {
-    if (this.size === 0) return Promise.resolve()
+    if (this.unsettled === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
   /** No more commands; with `abandon`, pending ones are rejected now instead of awaited. */
   close({ abandon = false } = {}) {
     this.closed = true
-    this.native.close()
-    if (abandon) {
-      const error = connectionClosed()
-      // disconnect() is the caller's own decision: an abandoned command rejects for whoever awaits
-      // it, but one nobody awaits (a PUBLISH whose subscriber already reacted, say) must not crash
-      // the process as an unhandled rejection.
-      const abandonEntry = (entry) => {
-        entry.promise.catch(() => {})
-        entry.fail(error)
-      }
-      for (const entry of this.outbox) abandonEntry(entry)
-      this.outbox = []
-      this.discard += this.pending.size
-      while (this.pending.size) abandonEntry(this.pending.shift())
+    try {
+      this.native.close()
+    } catch {
+      // Closing is best effort: the client is unusable from here on either way.
     }
+    if (abandon) this.failAll(connectionClosed(), { handled: true })
     this.checkIdle()
-    if (this.size === 0) clearInterval(this.keepAlive)
+    if (this.unsettled === 0) clearInterval(this.keepAlive)
     else this.idle().then(() => clearInterval(this.keepAlive))
   }
+}
+
+/** Not sent and not settled: still waiting in the queue. */
+function isWaiting(entry) {
+  return !entry.sent && !entry.settled
 }
 
 module.exports = { Dispatcher, Entry }

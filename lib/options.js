@@ -8,6 +8,7 @@
 // client is built and its first command rejects (`missingConfiguration()`).
 
 const { wellFormed } = require('./arguments.js')
+const { ConfigError } = require('./errors.js')
 
 const URL_VARS = ['UPSTASH_REDIS_REST_URL', 'KV_REST_API_URL']
 const TOKEN_VARS = ['UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_TOKEN']
@@ -28,6 +29,10 @@ const DEFAULTS = Object.freeze({
   maxBatchCommands: 1000,
   maxBatchBytes: 1024 * 1024,
   poolSize: 16,
+  // Requests in flight at once (docs/ordering.md: 8 by measurement through a delay proxy) and the
+  // cap on commands waiting to be sent.
+  maxInFlight: 8,
+  maxQueuedCommands: 100000,
   allowInsecureHttp: false,
   showFriendlyErrorStack: false,
   // ioredis 6's defaults: RESP3 on the wire (REST always carries RESP2: `protocol` only takes part
@@ -101,6 +106,8 @@ const RULES = {
   maxBatchCommands: count('maxBatchCommands', 1),
   maxBatchBytes: count('maxBatchBytes', 1),
   poolSize: count('poolSize', 0, '0 = keep no idle connection'),
+  maxInFlight: count('maxInFlight', 1, '1 = one request at a time'),
+  maxQueuedCommands: count('maxQueuedCommands', 1),
   // ioredis options that choose *which* data the client reads and writes: ignoring them would
   // silently point the client at the environment's database instead.
   db(v) {
@@ -191,7 +198,7 @@ function resolveOptions(args, env = process.env) {
   if (url) checkUrl(url, merged.allowInsecureHttp)
   // Checked here rather than by the transport so that lazyConnect clients fail as early.
   if (token && !isHeaderValue(token)) {
-    throw new TypeError(
+    throw new ConfigError(
       'the REST token contains characters that cannot be sent in an HTTP header (a line break, or ' +
         'non-ASCII text?); copy it again from the Upstash console',
     )
@@ -208,12 +215,11 @@ function missingConfiguration(options) {
   if (!options.url) missing.push(`the REST URL: pass { url } or set ${URL_VARS.join(' or ')}`)
   if (!options.token) missing.push(`the REST token: pass { token } or set ${TOKEN_VARS.join(' or ')}`)
   if (missing.length === 0) return undefined
-  const error = new Error(
+  return new ConfigError(
     `Upstash Redis is not configured. Missing ${missing.join('; and ')}. ` +
       '(For a local gateway run `fragment-redis gateway`; it prints both lines for .env.local.)',
+    'ERR_MISSING_CONFIG',
   )
-  error.code = 'ERR_MISSING_CONFIG'
-  return error
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/i

@@ -186,6 +186,8 @@ class Pipeline {
         transform: (results) =>
           results.map((value, i) => (anyBuffer && !items[i].asBuffer ? buffersToStrings(value) : value)),
         command: { name: 'exec', args: [] },
+        // Ordered by every key of its commands; one barrier inside makes the whole a barrier.
+        keys: items.some((q) => q.entry.keys === null) ? null : items.flatMap((q) => q.entry.keys),
       },
     )
     if (callbacks) for (const { callback } of items) if (callback) process.nextTick(callback, null, 'QUEUED')

@@ -7,7 +7,7 @@ const commandTable = require('./commands.js')
 const { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
 const { normalizeArgs, encodeCommand, pathSegmentProblem } = require('./arguments.js')
-const { ReplyError, RestrictedCommandError, connectionClosed } = require('./errors.js')
+const { ReplyError, RestrictedCommandError, connectionClosed, fromNative } = require('./errors.js')
 const { withCallback, splitCallback } = require('./callback.js')
 const { ScanStream } = require('./scan-stream.js')
 const { Pipeline } = require('./pipeline.js')
@@ -74,7 +74,11 @@ class Redis extends EventEmitter {
       )
     }
     this._usable()
-    this._dispatcher.native.syncToken = token
+    try {
+      this._dispatcher.native.syncToken = token
+    } catch (thrown) {
+      throw fromNative(thrown)
+    }
   }
 
   /** Connects a client still in 'wait'; throws why it cannot be used, if it cannot. */
@@ -124,7 +128,9 @@ class Redis extends EventEmitter {
     if (missing) throw missing
     const transport = nativeOptions(this.options)
     return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
-      commandTimeout: transport.requestTimeoutMs,
+      commandTimeout: this.options.commandTimeout,
+      maxQueuedCommands: this.options.maxQueuedCommands,
+      maxInFlight: this.options.maxInFlight,
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
       onTransportError: (error) => this._emitError(error),
@@ -323,8 +329,9 @@ class Redis extends EventEmitter {
     const refusal = commandTable.refusal(lower, args)
     if (refusal) throw new RestrictedCommandError(refusal)
     const prefix = this.options.keyPrefix
+    const indexes = commandTable.keyIndexes(lower, args)
     if (prefix) {
-      for (const i of commandTable.keyIndexes(lower, args)) {
+      for (const i of indexes) {
         args[i] = typeof args[i] === 'string' ? prefix + args[i] : Buffer.concat([Buffer.from(prefix), args[i]])
       }
     }
@@ -334,6 +341,7 @@ class Redis extends EventEmitter {
       asBuffer,
       transform,
       command: { name, args },
+      keys: commandTable.orderingKeys(lower, args, indexes),
     })
   }
 

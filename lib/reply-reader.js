@@ -1,6 +1,7 @@
 'use strict'
-// Decodes the Buffer that NativeClient.drain() returns (format: src/reply_buffer.rs).
-const { ReplyError, TransportError } = require('./errors.js')
+// Decodes the Buffer that NativeClient.drain() returns (format: src/reply_buffer.rs): one group per
+// finished request (its id and outcome count), then its outcomes.
+const { ReplyError, errorFromCode } = require('./errors.js')
 
 const NIL = 0
 const INT = 1
@@ -20,10 +21,18 @@ class ReplyReader {
     return this.pos >= this.buf.length
   }
 
+  /** The header of the next request's group: `{ id, count }`; read `count` outcomes after it. */
+  group() {
+    const id = this.buf.readUInt32LE(this.pos)
+    const count = this.buf.readUInt32LE(this.pos + 4)
+    this.pos += 8
+    return { id, count }
+  }
+
   /**
    * The next outcome as a JS value. Strings become `string`s, or `Buffer`s when `asBuffer`.
-   * Redis errors come back as ReplyError instances and transport failures as TransportError
-   * instances (not thrown: an error may sit inside an array, e.g. in EXEC results).
+   * Redis errors come back as ReplyError instances and transport failures as the class of their
+   * code (not thrown: an error may sit inside an array, e.g. in EXEC results).
    */
   read(asBuffer) {
     const buf = this.buf
@@ -50,7 +59,7 @@ class ReplyReader {
       }
       case FAILURE: {
         const code = this.text()
-        return new TransportError(code, this.text())
+        return errorFromCode(code, this.text())
       }
       default:
         throw new Error(`corrupt reply buffer: tag ${tag} at ${this.pos - 1}`)

@@ -6,11 +6,12 @@ use fragment_redis_transport::subscription::{EventSink, Spawner, Subscriptions};
 use fragment_redis_transport::{Client, ClientConfig, ResponseFormat, Sink, Submission, TransportError};
 use napi::bindgen_prelude::{Buffer, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Error, Result, Status};
+use napi::Status;
 use napi_derive::napi;
 
+use crate::errors::{guard, to_js, Result};
 use crate::event_buffer::{encode_event, kind_from};
-use crate::reply_buffer::encode_outcome;
+use crate::reply_buffer::encode_request;
 
 /// Options of the native client; `index.js` maps the ioredis-style options onto these.
 #[napi(object)]
@@ -20,8 +21,8 @@ pub struct NativeClientOptions {
     /// `"base64"` (JSON with base64 strings, the default) or `"resp2"`.
     pub response_format: Option<String>,
     pub read_your_writes: Option<bool>,
-    pub max_batch_commands: Option<u32>,
-    pub max_batch_bytes: Option<u32>,
+    /// The bound of one attempt without an answer (`commandTimeout` when set, else 30 s); it is
+    /// also what an unconfirmed subscription may take.
     pub request_timeout_ms: Option<u32>,
     pub max_retries: Option<u32>,
     pub retry_base_ms: Option<u32>,
@@ -63,8 +64,17 @@ impl NativeClient {
     /// `onResults` is called (without arguments) when outcomes or events are ready to drain.
     #[napi(constructor)]
     pub fn new(options: NativeClientOptions, on_results: Function<(), ()>) -> Result<Self> {
+        guard(|| Self::build(options, on_results))
+    }
+
+    fn build(options: NativeClientOptions, on_results: Function<(), ()>) -> Result<Self> {
         let config = Arc::new(config_from(options).map_err(to_js)?);
-        let wake = on_results.build_threadsafe_function::<()>().callee_handled::<false>().weak::<true>().build()?;
+        let wake = on_results
+            .build_threadsafe_function::<()>()
+            .callee_handled::<false>()
+            .weak::<true>()
+            .build()
+            .map_err(|e| to_js(TransportError::Internal(format!("cannot create the wake-up callback: {e}"))))?;
         let completed = Arc::new(Completed {
             outcomes: Mutex::new(Vec::new()),
             events: Mutex::new(Vec::new()),
@@ -72,8 +82,8 @@ impl NativeClient {
             wake,
         });
         let target = completed.clone();
-        let sink: Sink = Arc::new(move |outcomes| {
-            target.push(&target.outcomes, |out| outcomes.iter().for_each(|o| encode_outcome(o, out)));
+        let sink: Sink = Arc::new(move |id, outcomes| {
+            target.push(&target.outcomes, |out| encode_request(id, &outcomes, out));
         });
         let target = completed.clone();
         let event_sink: EventSink = Arc::new(move |events| {
@@ -86,73 +96,81 @@ impl NativeClient {
         Ok(Self { client, subscriptions, completed })
     }
 
-    /// Queues commands that may share a `/pipeline` request: their JSON arrays joined by commas.
+    /// Sends one `/pipeline` request now: the commands' JSON arrays joined by commas. Returns the
+    /// id its outcomes will carry. `timeoutMs`: what is left of the commands' `commandTimeout`
+    /// (absent: none); nothing is sent or retried for them after it.
     #[napi]
-    pub fn submit_commands(&self, json: String, count: u32, read_only: bool) -> Result<()> {
-        self.submit(Submission::Commands { json, count: count as usize, read_only })
+    pub fn submit_commands(&self, json: String, count: u32, read_only: bool, timeout_ms: Option<u32>) -> Result<u32> {
+        self.submit(Submission::Commands { json, count: count as usize, read_only }, timeout_ms)
     }
 
-    /// Queues one transaction: the whole `/multi-exec` body.
+    /// Sends one transaction now: the whole `/multi-exec` body. Returns its id.
     #[napi]
-    pub fn submit_multi(&self, json: String, count: u32) -> Result<()> {
-        self.submit(Submission::Multi { json, count: count as usize })
+    pub fn submit_multi(&self, json: String, count: u32, timeout_ms: Option<u32>) -> Result<u32> {
+        self.submit(Submission::Multi { json, count: count as usize }, timeout_ms)
     }
 
-    /// Queues one path-form command whose binary last argument travels as the raw body.
+    /// Sends one path-form command now, its binary last argument as the raw body. Returns its id.
     #[napi]
-    pub fn submit_raw(&self, path: String, body: Buffer, read_only: bool) -> Result<()> {
+    pub fn submit_raw(&self, path: String, body: Buffer, read_only: bool, timeout_ms: Option<u32>) -> Result<u32> {
         // Copied now: JS may reuse the Buffer's memory once this call returns.
-        self.submit(Submission::Raw { path, body: body.to_vec(), read_only })
+        self.submit(Submission::Raw { path, body: body.to_vec(), read_only }, timeout_ms)
     }
 
-    /// Everything finished since the last drain, encoded as described in `reply_buffer.rs`.
+    /// Every request finished since the last drain, encoded as described in `reply_buffer.rs`.
     /// Call `drainEvents()` in the same wake-up.
     #[napi]
-    pub fn drain(&self) -> Buffer {
-        // Clear first: whatever lands after this point wakes JavaScript again.
-        self.completed.wake_pending.store(false, Ordering::Release);
-        std::mem::take(&mut *self.completed.outcomes.lock().expect("buffer lock")).into()
+    pub fn drain(&self) -> Result<Buffer> {
+        guard(|| {
+            // Clear first: whatever lands after this point wakes JavaScript again.
+            self.completed.wake_pending.store(false, Ordering::Release);
+            Ok(std::mem::take(&mut *self.completed.outcomes.lock().expect("buffer lock")).into())
+        })
     }
 
     /// Pub/sub events since the last drain, encoded as described in `event_buffer.rs`.
     #[napi]
-    pub fn drain_events(&self) -> Buffer {
-        std::mem::take(&mut *self.completed.events.lock().expect("buffer lock")).into()
+    pub fn drain_events(&self) -> Result<Buffer> {
+        guard(|| Ok(std::mem::take(&mut *self.completed.events.lock().expect("buffer lock")).into()))
     }
 
     /// Opens a Server-Sent Events stream for a channel (`kind` 0) or a pattern (`kind` 1); returns
     /// the id its events carry (an integer, exact as a JS number: ids start at 1 and count up).
     #[napi]
-    pub fn subscribe(&self, kind: u32, name: Buffer) -> i64 {
-        self.subscriptions.subscribe(kind_from(kind), name.to_vec()) as i64
+    pub fn subscribe(&self, kind: u32, name: Buffer) -> Result<i64> {
+        guard(|| Ok(self.subscriptions.subscribe(kind_from(kind), name.to_vec()) as i64))
     }
 
     /// Closes the stream with that id; false when there was none.
     #[napi]
-    pub fn unsubscribe(&self, stream: i64) -> bool {
-        u64::try_from(stream).is_ok_and(|id| self.subscriptions.unsubscribe(id))
+    pub fn unsubscribe(&self, stream: i64) -> Result<bool> {
+        guard(|| Ok(u64::try_from(stream).is_ok_and(|id| self.subscriptions.unsubscribe(id))))
     }
 
     /// The last `upstash-sync-token`; assign it to another client to read this one's writes.
     #[napi(getter)]
-    pub fn sync_token(&self) -> String {
-        self.client.sync_token()
+    pub fn sync_token(&self) -> Result<String> {
+        guard(|| Ok(self.client.sync_token()))
     }
 
     #[napi(setter)]
-    pub fn set_sync_token(&self, token: String) {
-        self.client.set_sync_token(token);
+    pub fn set_sync_token(&self, token: String) -> Result<()> {
+        guard(|| Ok(self.client.set_sync_token(token)))
     }
 
-    /// Accepts no more submissions (queued ones still complete) and closes every subscription.
+    /// Accepts no more submissions (those sent still complete) and closes every subscription.
     #[napi]
-    pub fn close(&self) {
-        self.client.close();
-        self.subscriptions.close();
+    pub fn close(&self) -> Result<()> {
+        guard(|| {
+            self.client.close();
+            self.subscriptions.close();
+            Ok(())
+        })
     }
 
-    fn submit(&self, submission: Submission) -> Result<()> {
-        self.client.submit(submission).map_err(to_js)
+    fn submit(&self, submission: Submission, timeout_ms: Option<u32>) -> Result<u32> {
+        let timeout = timeout_ms.map(|ms| Duration::from_millis(u64::from(ms.max(1))));
+        guard(|| self.client.submit(submission, timeout).map_err(to_js))
     }
 }
 
@@ -171,12 +189,6 @@ fn config_from(o: NativeClientOptions) -> std::result::Result<ClientConfig, Tran
     if let Some(v) = o.read_your_writes {
         config.read_your_writes = v
     }
-    if let Some(v) = o.max_batch_commands {
-        config.max_batch_commands = (v as usize).max(1)
-    }
-    if let Some(v) = o.max_batch_bytes {
-        config.max_batch_bytes = v as usize
-    }
     if let Some(v) = o.request_timeout_ms {
         config.request_timeout = ms(v.max(1))
     }
@@ -193,9 +205,4 @@ fn config_from(o: NativeClientOptions) -> std::result::Result<ClientConfig, Tran
         config.pool_size = v as usize
     }
     Ok(config)
-}
-
-fn to_js(e: TransportError) -> Error {
-    let status = if matches!(e, TransportError::Config(_)) { Status::InvalidArg } else { Status::GenericFailure };
-    Error::new(status, format!("[{}] {e}", e.code()))
 }

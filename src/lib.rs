@@ -3,6 +3,7 @@
 //! Logic lives in `crates/`; each file here exposes one of them.
 
 mod client;
+mod errors;
 mod event_buffer;
 mod gateway;
 mod reply_buffer;

@@ -141,6 +141,7 @@ describe('missing configuration: construction succeeds, the first command reject
     ]) {
       const error = await rejectionOf(attempt())
       expect(error.code).toBe('ERR_MISSING_CONFIG')
+      expect(error).toBeInstanceOf(Redis.ConfigError)
       for (const name of names) expect(error.message).toContain(name)
     }
     // Nothing was sent, nothing changed: the same error every time, and the status stays 'wait'.
@@ -233,7 +234,8 @@ describe('configuration errors', () => {
 
   test('the same for a lazyConnect client: refused at construction, not "Connection is closed." later', () => {
     const error = thrownBy(() => make({ url, token: `${SECRET}\nsecond-line`, lazyConnect: true }))
-    expect(error).toBeInstanceOf(TypeError)
+    expect(error).toBeInstanceOf(Redis.ConfigError)
+    expect(error.code).toBe('ERR_INVALID_CONFIG')
     expect(error.message).toMatch(/token contains characters that cannot be sent in an HTTP header/)
   })
 

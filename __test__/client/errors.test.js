@@ -258,3 +258,110 @@ describe('objects as arguments', () => {
     expect(await oracle().mget(`${key}:a`, `${key}:b`)).toEqual(['1', '2'])
   })
 })
+
+describe('one error model', () => {
+  const fs = require('node:fs')
+  const path = require('node:path')
+  const { ROOT } = require('./support/common')
+
+  /** The string literals of `type TransportErrorCode = …` in index.d.ts. */
+  function declaredCodes() {
+    const dts = fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
+    const union = dts.match(/type TransportErrorCode =([\s\S]*?)\n\n/)[1]
+    return [...union.matchAll(/\| '([A-Z_0-9]+)'/g)].map((m) => m[1])
+  }
+
+  test('every error class shares one base, RedisError, and keeps its ioredis name', () => {
+    const classes = [
+      'ReplyError',
+      'TransportError',
+      'TimeoutError',
+      'ClosedError',
+      'QueueFullError',
+      'RestrictedCommandError',
+      'ConfigError',
+      'InternalError',
+    ]
+    for (const name of classes) {
+      expect(typeof Redis[name]).toBe('function')
+      expect(Redis[name].prototype).toBeInstanceOf(Redis.RedisError)
+      expect(Redis[name].prototype).toBeInstanceOf(Error)
+    }
+    expect(Redis.TimeoutError.prototype).toBeInstanceOf(Redis.TransportError)
+    expect(new Redis.ReplyError('ERR x').name).toBe('ReplyError')
+  })
+
+  test('the code list comes from the native core, and index.d.ts declares exactly that list', () => {
+    expect(Array.isArray(Redis.errorCodes)).toBe(true)
+    expect(Redis.errorCodes).toEqual(
+      expect.arrayContaining(['ECONNREFUSED', 'ECONNECT', 'EPROTOCOL', 'ERR_INVALID_CONFIG', 'ETIMEDOUT', 'ECLOSED']),
+    )
+    expect([...declaredCodes()].sort()).toEqual([...Redis.errorCodes].sort())
+    expect(fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')).toMatch(/\| `EHTTP_\$\{number\}`/)
+  })
+
+  test('every code maps to exactly one class, and errors built from it carry that code', () => {
+    for (const code of Redis.errorCodes) {
+      const error = Redis.errorFromCode(code, `message for ${code}`)
+      expect(error).toBeInstanceOf(Redis.RedisError)
+      expect(error.code).toBe(code)
+    }
+    expect(Redis.errorFromCode('EHTTP_503', 'x')).toBeInstanceOf(Redis.TransportError)
+    expect(Redis.errorFromCode('ETIMEDOUT_MAYBE_APPLIED', 'x')).toBeInstanceOf(Redis.TimeoutError)
+  })
+
+  test('a native configuration error is a ConfigError with a real code, no "[CODE]" in the message', () => {
+    let error
+    try {
+      make({ url, token: 'bad\u0001token' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(Redis.ConfigError)
+    expect(error).toBeInstanceOf(Redis.RedisError)
+    expect(error.code).toBe('ERR_INVALID_CONFIG')
+    expect(error.message).not.toMatch(/^\[/)
+    expect(error.message).toMatch(/token/)
+    expect(error.message).not.toContain('bad\u0001token')
+  })
+
+  test('transport failures are TransportError instances of this realm, with the command attached', async () => {
+    proxy().mode = { status: 502 }
+    const client = make({ url: proxy().url, token, maxRetriesPerRequest: 0 })
+    const key = uniqueKey('realm')
+    const error = await rejectionOf(client.set(key, 'v'))
+    expect(error).toBeInstanceOf(Redis.TransportError)
+    expect(error).toBeInstanceOf(Redis.RedisError)
+    expect(error.name).toBe('TransportError')
+    expect(error.command).toEqual({ name: 'set', args: [key, 'v'] })
+  })
+
+  test('"closed" is one ClosedError with ioredis\'s text, before and after commands were pending', async () => {
+    const client = make({ url, token })
+    const pending = client.get(uniqueKey('closed'))
+    client.disconnect()
+    const errors = [await rejectionOf(pending), await rejectionOf(client.get(uniqueKey('closed')))]
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(Redis.ClosedError)
+      expect(error.code).toBe('ECLOSED')
+      expect(error.message).toBe('Connection is closed.')
+    }
+  })
+
+  test('a Rust panic in a native call becomes an InternalError (EINTERNAL), never an abort', async () => {
+    const result = await runNode(
+      `
+      const native = require(${JSON.stringify(path.join(ROOT, 'lib/native.js'))});
+      const { fromNative } = require(${JSON.stringify(path.join(ROOT, 'lib/errors.js'))});
+      for (let i = 0; i < 2; i++) {
+        try { native.__panicForTests(); console.log('no error') }
+        catch (e) { const error = fromNative(e); console.log(error.name, error.code, error instanceof Redis.RedisError) }
+      }
+      console.log('alive')
+    `,
+      { timeoutMs: 10000 },
+    )
+    expect(result).toMatchObject({ timedOut: false, code: 0, signal: null })
+    expect(result.stdout).toBe('InternalError EINTERNAL true\nInternalError EINTERNAL true\nalive\n')
+  })
+})

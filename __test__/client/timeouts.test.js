@@ -2,7 +2,7 @@
 // commandTimeout and retries, with a fault proxy in front of the real gateway (stall, reset) and a
 // private dev stack whose gateway can be stopped and started.
 const { env, uniqueKey } = require('../helpers')
-const { clients, rejectionOf, within, useProxyAndOracle, usePrivateStack } = require('./support/common')
+const { Redis, clients, rejectionOf, within, useProxyAndOracle, usePrivateStack } = require('./support/common')
 
 const make = clients()
 const { url, token } = env()
@@ -15,15 +15,20 @@ async function timed(promise) {
   return { error, ms: Date.now() - started }
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
 describe('commandTimeout', () => {
   test.each([
     ['a read', (c, k) => c.get(k)],
     ['a write', (c, k) => c.set(k, 'stalled')],
-  ])("%s to a stalling endpoint rejects with 'Command timed out' after ~200 ms", async (_, send) => {
+  ])('%s already sent to a stalling endpoint rejects after ~200 ms with ETIMEDOUT_MAYBE_APPLIED', async (_, send) => {
     proxy().mode = 'stall'
     const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const { error, ms } = await timed(within(send(client, uniqueKey('stall')), 3000, 'the timeout'))
-    expect(error.message).toBe('Command timed out')
+    expect(error).toBeInstanceOf(Redis.TimeoutError)
+    expect(error).toBeInstanceOf(Redis.TransportError)
+    expect(error.code).toBe('ETIMEDOUT_MAYBE_APPLIED')
+    expect(error.message).toMatch(/^Command timed out.*may have been applied/)
     expect(ms).toBeGreaterThanOrEqual(190)
     expect(ms).toBeLessThan(1000)
   })
@@ -34,16 +39,54 @@ describe('commandTimeout', () => {
     const key = uniqueKey('stall-many')
     const outcomes = await within(Promise.all([client.get(key), client.incr(key), client.get(key)].map(timed)), 3000)
     for (const { error, ms } of outcomes) {
-      expect(error.message).toBe('Command timed out')
+      expect(error.message).toMatch(/^Command timed out/)
       expect(ms).toBeLessThan(1000)
     }
+  })
+
+  test('a write that timed out before it was sent is never sent later: ETIMEDOUT, and a retry applies it once', async () => {
+    proxy().plan('stall') // the first request hangs; everything after it would pass
+    const client = make({ url: proxy().url, token, commandTimeout: 200 })
+    const key = uniqueKey('stall-unsent')
+    // A path-form SET travels alone and holds the key; the INCR waits behind it on that key.
+    const first = client.set(key, Buffer.from([0xff, 0x00]))
+    const write = client.incr(key)
+    const [held, unsent] = await within(Promise.all([timed(first), timed(write)]), 3000)
+    expect(held.error.code).toBe('ETIMEDOUT_MAYBE_APPLIED')
+    expect(unsent.error).toBeInstanceOf(Redis.TimeoutError)
+    expect(unsent.error.code).toBe('ETIMEDOUT')
+    expect(unsent.error.message).toBe('Command timed out')
+    await sleep(600) // long past the request timeout of the stalled get: nothing may follow it
+    expect(
+      proxy()
+        .requestsFor(key)
+        .filter((r) => /incr/i.test(r.body)),
+    ).toEqual([])
+    expect(await oracle().get(key)).toBe(null)
+    // The caller's retry is the only INCR that ever runs.
+    expect(await within(client.incr(key), 3000, 'the retried incr')).toBe(1)
+    expect(await oracle().get(key)).toBe('1')
+  })
+
+  test('a binary (path-form) write and a transaction that timed out unsent are never sent either', async () => {
+    proxy().plan('stall')
+    const client = make({ url: proxy().url, token, commandTimeout: 200 })
+    const key = uniqueKey('stall-unsent-kinds')
+    const first = client.get(key) // leaves first and holds the key
+    const raw = client.set(key, Buffer.from([0xff, 0x00]))
+    const multi = client.multi().incr(key).incr(key).exec()
+    const outcomes = await within(Promise.all([first, raw, multi].map(timed)), 3000)
+    expect(outcomes.map((o) => o.error.code)).toEqual(['ETIMEDOUT_MAYBE_APPLIED', 'ETIMEDOUT', 'ETIMEDOUT'])
+    await sleep(600)
+    expect(proxy().requestsFor(key)).toHaveLength(1) // only the stalled get
+    expect(await oracle().exists(key)).toBe(0)
   })
 
   test('the client stays usable: once the endpoint answers again, the next commands succeed', async () => {
     proxy().mode = 'stall'
     const client = make({ url: proxy().url, token, commandTimeout: 200 })
     const key = uniqueKey('stall-recover')
-    expect((await timed(client.get(key))).error.message).toBe('Command timed out')
+    expect((await timed(client.get(key))).error.message).toMatch(/^Command timed out/)
     proxy().mode = 'pass'
     expect(await within(client.set(key, 'v'), 3000, 'set after the stall')).toBe('OK')
     expect(await within(client.get(key), 3000, 'get after the stall')).toBe('v')
@@ -54,6 +97,49 @@ describe('commandTimeout', () => {
     proxy().plan({ delayMs: 100 })
     const client = make({ url: proxy().url, token, commandTimeout: 1000 })
     expect(await client.ping()).toBe('PONG')
+  })
+
+  test.each([
+    ['0', 0],
+    ['undefined', undefined],
+    ['null', null],
+  ])('commandTimeout: %s means no timeout (ioredis), not a 1 ms request timeout', async (_, commandTimeout) => {
+    proxy().plan({ delayMs: 150 }, { delayMs: 150 })
+    const client = make({ url: proxy().url, token, commandTimeout })
+    const key = uniqueKey('no-timeout')
+    expect(await within(client.set(key, 'slow'), 5000, 'the slow set')).toBe('OK')
+    expect(await within(client.get(key), 5000, 'the slow get')).toBe('slow')
+  })
+})
+
+describe('the queue while the endpoint hangs', () => {
+  test('is bounded: past maxQueuedCommands new commands reject at once with EQUEUEFULL, nothing is lost', async () => {
+    proxy().mode = 'stall'
+    const client = make({ url: proxy().url, token, maxQueuedCommands: 100 })
+    const key = uniqueKey('queue-full')
+    const first = client.get(key) // in flight, stalled
+    await new Promise((resolve) => setImmediate(resolve))
+    const waiting = Array.from({ length: 100 }, () => client.incr(key))
+    const refused = Array.from({ length: 20 }, () => timed(client.incr(key)))
+    for (const { error, ms } of await within(Promise.all(refused), 2000, 'the refusals')) {
+      expect(error).toBeInstanceOf(Redis.QueueFullError)
+      expect(error.code).toBe('EQUEUEFULL')
+      expect(error.message).toMatch(/maxQueuedCommands/)
+      expect(ms).toBeLessThan(1000)
+    }
+    // The queued ones are still pending (neither sent nor dropped) until the client gives up.
+    const settled = []
+    for (const p of [first, ...waiting])
+      p.then(
+        () => settled.push('ok'),
+        () => settled.push('rejected'),
+      )
+    await sleep(300)
+    expect(settled).toEqual([])
+    expect(proxy().requestsFor(key)).toHaveLength(1)
+    client.disconnect()
+    const errors = await Promise.all([first, ...waiting].map(rejectionOf))
+    for (const error of errors) expect(error.code).toBe('ECLOSED')
   })
 })
 

@@ -10,7 +10,7 @@
 // is re-opened with back-off ('reconnecting', then 'ready' once no stream is reconnecting any more
 // — back, unsubscribed or failed for good); messages published during the gap are lost, as with
 // any pub/sub.
-const { TransportError } = require('../errors.js')
+const { errorFromCode } = require('../errors.js')
 const { readEvents } = require('./event-reader.js')
 
 const KIND_CODE = { channel: 0, pattern: 1 }
@@ -171,12 +171,12 @@ class Subscriptions {
       this.reconnecting.add(sub)
       if (first) this.emitter.emit('reconnecting', event.delay)
     }
-    this.error(new TransportError(event.code, event.message))
+    this.error(errorFromCode(event.code, event.message))
   }
 
   /** The native core gave the stream up: subscribe() rejects, the subscription is gone. */
   failed(sub, event) {
-    const error = new TransportError(event.code, event.message)
+    const error = errorFromCode(event.code, event.message)
     const wasReconnecting = this.forget(sub, error)
     if (this.count === 0) this.keepAlive.unref()
     this.error(error)

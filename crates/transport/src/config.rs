@@ -19,11 +19,8 @@ pub struct ClientConfig {
     pub format: ResponseFormat,
     /// Send the last `upstash-sync-token` with every request.
     pub read_your_writes: bool,
-    /// Most commands in one `/pipeline` request (Upstash's SDK uses 1000).
-    pub max_batch_commands: usize,
-    /// Most bytes of commands in one `/pipeline` request (Upstash caps requests at 1–10 MB by plan).
-    pub max_batch_bytes: usize,
-    /// A request without an answer after this long fails with `ETIMEDOUT`.
+    /// One attempt without an answer after this long fails (`ETIMEDOUT_MAYBE_APPLIED`): the bound
+    /// for a server that accepts and never answers, whatever timeout the caller gave a submission.
     pub request_timeout: Duration,
     /// Extra attempts for a request that provably did not reach the server, or is read-only.
     pub max_retries: u32,
@@ -53,8 +50,6 @@ impl ClientConfig {
             token,
             format: ResponseFormat::Base64Json,
             read_your_writes: true,
-            max_batch_commands: 1000,
-            max_batch_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             max_retries: 3,
             retry_base: Duration::from_millis(50),

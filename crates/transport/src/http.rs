@@ -1,5 +1,6 @@
 use std::error::Error as _;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 
@@ -41,22 +42,31 @@ impl Http {
             .http1_only()
             .tcp_nodelay(true)
             .pool_max_idle_per_host(config.pool_size)
-            .timeout(config.request_timeout)
             .build()
             .map_err(|e| TransportError::Config(format!("cannot build the HTTP client: {}", root_cause(&e))))?;
         Ok(Self { client, config, sync_token })
     }
 
-    /// POSTs `body` to `path` (`""` for the base URL) and returns the reply, whatever its status.
+    /// POSTs `body` to `path` (`""` for the base URL) and returns the reply, whatever its status;
+    /// no answer within `timeout` is [`TransportError::Unanswered`].
     pub async fn post(
         &self,
         path: &str,
         body: Vec<u8>,
         content_type: &'static str,
         answer: Answer,
+        timeout: Duration,
     ) -> Result<HttpReply, TransportError> {
-        let mut request =
-            self.client.post(format!("{}{}", self.config.url, path)).header(CONTENT_TYPE, content_type).body(body);
+        let classify = |e| match classify(e, timeout) {
+            TransportError::Timeout(ms) => TransportError::Unanswered(ms),
+            other => other,
+        };
+        let mut request = self
+            .client
+            .post(format!("{}{}", self.config.url, path))
+            .header(CONTENT_TYPE, content_type)
+            .timeout(timeout)
+            .body(body);
         request = match (answer, self.config.format) {
             (Answer::Configured, ResponseFormat::Resp2) => request.header("Upstash-Response-Format", "resp2"),
             _ => request.header("Upstash-Encoding", "base64"),
@@ -65,22 +75,18 @@ impl Http {
             let token = self.sync_token.lock().expect("sync token lock").clone();
             request = request.header(SYNC_TOKEN, token);
         }
-        let response = request.send().await.map_err(|e| self.classify(e))?;
+        let response = request.send().await.map_err(classify)?;
         if let Some(token) = response.headers().get(SYNC_TOKEN).and_then(|v| v.to_str().ok()) {
             *self.sync_token.lock().expect("sync token lock") = token.to_owned();
         }
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| self.classify(e))?;
+        let body = response.bytes().await.map_err(classify)?;
         Ok(HttpReply { status, body: body.to_vec() })
-    }
-
-    fn classify(&self, e: reqwest::Error) -> TransportError {
-        classify(e, self.config.request_timeout)
     }
 }
 
 /// A reqwest failure as a [`TransportError`], so every request path reports failures alike.
-pub(crate) fn classify(e: reqwest::Error, timeout: std::time::Duration) -> TransportError {
+pub(crate) fn classify(e: reqwest::Error, timeout: Duration) -> TransportError {
     let cause = root_cause(&e);
     if e.is_builder() {
         TransportError::Config(format!("invalid request: {cause}"))

@@ -1,10 +1,10 @@
-//! The client's I/O core: it owns the HTTP connection pool and turns submitted commands into
-//! as few REST requests as possible without ever reordering them.
+//! The client's I/O core: it owns the HTTP connection pool and runs each submitted request as soon
+//! as it arrives, several at a time, with retries where they are safe.
 //!
-//! No JavaScript types here: the binding hands over [`Submission`]s and receives [`Outcome`]s
-//! through a sink callback, one call per completed request.
+//! No JavaScript types here: the binding hands over [`Submission`]s, each answered through a sink
+//! callback under the id [`Client::submit`] gave it. What may leave together, and when, is decided
+//! by the caller (`lib/dispatcher.js`): a submission is one request, sent at once.
 
-mod batch;
 mod client;
 mod config;
 mod error;
@@ -14,14 +14,14 @@ mod worker;
 
 pub use client::Client;
 pub use config::{ClientConfig, ResponseFormat};
-pub use error::TransportError;
+pub use error::{codes, TransportError};
 
 use fragment_redis_protocol::Value;
 
-/// Work handed over by the caller, executed strictly in submission order.
+/// One request handed over by the caller, sent as soon as it arrives.
 #[derive(Debug)]
 pub enum Submission {
-    /// Commands that may share a `/pipeline` request with their neighbours: `json` is their
+    /// Commands for one `/pipeline` request, run by the server in this order: `json` is their
     /// JSON arrays joined by commas (`["GET","a"],["SET","b","1"]`), `count` how many there are.
     Commands { json: String, count: usize, read_only: bool },
     /// One transaction for `/multi-exec`: `json` is the whole body (`[[…],[…]]`).
@@ -45,5 +45,17 @@ impl Submission {
 /// Redis error, or a transport failure.
 pub type Outcome = Result<Value, TransportError>;
 
-/// Receives the outcomes of each finished request, in submission order.
-pub type Sink = std::sync::Arc<dyn Fn(Vec<Outcome>) + Send + Sync>;
+/// Receives the outcomes of each finished request (in the order of its commands) under the id of
+/// its submission. Requests finish in any order.
+pub type Sink = std::sync::Arc<dyn Fn(u32, Vec<Outcome>) + Send + Sync>;
+
+/// The text of a panic payload (a `&str` or `String` message, as `panic!` makes them).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}

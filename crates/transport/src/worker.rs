@@ -1,57 +1,126 @@
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use fragment_redis_protocol::reply::{error_text, parse_envelope, parse_envelopes, Decoded, Encoding};
 use fragment_redis_protocol::{resp, Value};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
 
-use crate::batch::PipelineBatch;
 use crate::http::{Answer, Http, HttpReply};
 use crate::{ClientConfig, Outcome, ResponseFormat, Sink, Submission, TransportError};
 
-/// Executes submissions one request at a time, in order.
+/// A submission, the id its outcomes are reported under, and when its caller stops waiting.
+pub struct Job {
+    pub id: u32,
+    pub submission: Submission,
+    pub deadline: Option<Instant>,
+}
+
+/// Runs every submission as its own request the moment it arrives, concurrently with those in
+/// flight, and reports each one's outcomes under its id as it finishes.
 ///
-/// Everything submitted while a request is in flight waits in the channel and leaves together in
-/// the next request: under load batches grow by themselves, and a command can never overtake an
-/// earlier one (the official SDK splits reads and writes into parallel requests and loses that).
-pub async fn run(mut rx: mpsc::UnboundedReceiver<Submission>, http: Http, config: Arc<ClientConfig>, sink: Sink) {
-    let mut held: Option<Submission> = None;
+/// Nothing waits here: ordering (a command never overtakes an earlier one on the same key) and the
+/// in-flight window are the caller's job, so a command that is still waiting can be withdrawn
+/// there, and one handed over here has left.
+pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, http: Http, config: Arc<ClientConfig>, sink: Sink) {
+    let http = Arc::new(http);
+    let mut requests = JoinSet::new();
+    // Which submission each task runs, so a task that panics still answers for its commands.
+    let mut owners: HashMap<tokio::task::Id, (u32, usize)> = HashMap::new();
     loop {
-        let first = match held.take() {
-            Some(submission) => submission,
-            None => match rx.recv().await {
-                Some(submission) => submission,
-                None => return, // every handle dropped and the queue is empty
-            },
-        };
-        let outcomes = match first {
-            Submission::Commands { json, count, read_only } => {
-                let mut batch = PipelineBatch::new(&json, count, read_only);
-                while let Ok(next) = rx.try_recv() {
-                    let merged = match &next {
-                        Submission::Commands { json, count, read_only } => {
-                            batch.try_add(json, *count, *read_only, config.max_batch_commands, config.max_batch_bytes)
-                        }
-                        _ => false,
-                    };
-                    if !merged {
-                        held = Some(next);
-                        break;
-                    }
+        tokio::select! {
+            job = rx.recv() => match job {
+                Some(Job { id, submission, deadline }) => {
+                    let count = submission.outcomes();
+                    let task = requests.spawn(execute(http.clone(), config.clone(), submission, deadline));
+                    owners.insert(task.id(), (id, count));
                 }
-                pipeline(&http, &config, batch).await
-            }
-            Submission::Multi { json, count } => vec![transaction(&http, &config, json.into_bytes(), count).await],
-            Submission::Raw { path, body, read_only } => vec![raw(&http, &config, &path, body, read_only).await],
-        };
-        sink(outcomes);
+                None => break, // every handle dropped: finish what is in flight
+            },
+            Some(done) = requests.join_next_with_id() => report(done, &mut owners, &sink),
+        }
+    }
+    while let Some(done) = requests.join_next_with_id().await {
+        report(done, &mut owners, &sink);
     }
 }
 
-async fn pipeline(http: &Http, config: &ClientConfig, batch: PipelineBatch) -> Vec<Outcome> {
-    let (count, read_only) = (batch.count, batch.read_only);
-    let body = batch.into_body();
-    let reply =
-        send(config, read_only, || http.post("/pipeline", body.clone(), "application/json", Answer::Configured)).await;
+fn report(
+    done: Result<(tokio::task::Id, Vec<Outcome>), tokio::task::JoinError>,
+    owners: &mut HashMap<tokio::task::Id, (u32, usize)>,
+    sink: &Sink,
+) {
+    match done {
+        Ok((task, outcomes)) => {
+            if let Some((id, _)) = owners.remove(&task) {
+                sink(id, outcomes);
+            }
+        }
+        Err(failure) => {
+            if let Some((id, count)) = owners.remove(&failure.id()) {
+                let error = TransportError::Internal(panic_text(failure));
+                sink(id, vec![Err(error); count]);
+            }
+        }
+    }
+}
+
+fn panic_text(failure: tokio::task::JoinError) -> String {
+    match failure.try_into_panic() {
+        Ok(payload) => crate::panic_message(payload.as_ref()),
+        Err(other) => other.to_string(),
+    }
+}
+
+async fn execute(
+    http: Arc<Http>,
+    config: Arc<ClientConfig>,
+    submission: Submission,
+    deadline: Option<Instant>,
+) -> Vec<Outcome> {
+    let budget = Budget { config: &config, deadline };
+    match submission {
+        Submission::Commands { json, count, read_only } => {
+            let mut body = Vec::with_capacity(json.len() + 2);
+            body.push(b'[');
+            body.extend_from_slice(json.as_bytes());
+            body.push(b']');
+            pipeline(&http, &budget, body, count, read_only).await
+        }
+        Submission::Multi { json, count } => vec![transaction(&http, &budget, json.into_bytes(), count).await],
+        Submission::Raw { path, body, read_only } => vec![raw(&http, &budget, &path, body, read_only).await],
+    }
+}
+
+/// How long each attempt of one submission may take, and whether another may start.
+struct Budget<'a> {
+    config: &'a ClientConfig,
+    deadline: Option<Instant>,
+}
+
+impl Budget<'_> {
+    /// The timeout of the next attempt, or `None` once the caller's deadline has passed (by then
+    /// every command of the submission has been reported timed out: nothing may be sent for it).
+    fn next_attempt(&self) -> Option<Duration> {
+        let limit = self.config.request_timeout;
+        match self.deadline {
+            None => Some(limit),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                (!left.is_zero()).then(|| left.min(limit))
+            }
+        }
+    }
+}
+
+async fn pipeline(http: &Http, budget: &Budget<'_>, body: Vec<u8>, count: usize, read_only: bool) -> Vec<Outcome> {
+    let config = budget.config;
+    let reply = send(budget, read_only, |timeout| {
+        http.post("/pipeline", body.clone(), "application/json", Answer::Configured, timeout)
+    })
+    .await;
     let decoded = reply.and_then(|reply| {
         expect_ok(&reply)?;
         let replies = match config.format {
@@ -71,9 +140,11 @@ async fn pipeline(http: &Http, config: &ClientConfig, batch: PipelineBatch) -> V
     }
 }
 
-async fn transaction(http: &Http, config: &ClientConfig, body: Vec<u8>, count: usize) -> Outcome {
-    let reply =
-        send(config, false, || http.post("/multi-exec", body.clone(), "application/json", Answer::Json)).await?;
+async fn transaction(http: &Http, budget: &Budget<'_>, body: Vec<u8>, count: usize) -> Outcome {
+    let reply = send(budget, false, |timeout| {
+        http.post("/multi-exec", body.clone(), "application/json", Answer::Json, timeout)
+    })
+    .await?;
     match reply.status {
         200 => {
             let values: Vec<Value> =
@@ -92,9 +163,11 @@ async fn transaction(http: &Http, config: &ClientConfig, body: Vec<u8>, count: u
     }
 }
 
-async fn raw(http: &Http, config: &ClientConfig, path: &str, body: Vec<u8>, read_only: bool) -> Outcome {
-    let reply =
-        send(config, read_only, || http.post(path, body.clone(), "application/octet-stream", Answer::Json)).await?;
+async fn raw(http: &Http, budget: &Budget<'_>, path: &str, body: Vec<u8>, read_only: bool) -> Outcome {
+    let reply = send(budget, read_only, |timeout| {
+        http.post(path, body.clone(), "application/octet-stream", Answer::Json, timeout)
+    })
+    .await?;
     match reply.status {
         200 | 400 => Ok(reply_value(parse_envelope(&reply.body, Encoding::Base64).map_err(invalid)?)),
         _ => Err(status_error(&reply)),
@@ -102,15 +175,22 @@ async fn raw(http: &Http, config: &ClientConfig, path: &str, body: Vec<u8>, read
 }
 
 /// Sends with retries where they are safe: a request that never left, or one that only reads.
-/// A write that may have reached the server is never sent twice.
-async fn send<F, Fut>(config: &ClientConfig, read_only: bool, attempt: F) -> Result<HttpReply, TransportError>
+/// A write that may have reached the server is never sent twice, and nothing is sent once the
+/// caller's deadline has passed.
+async fn send<F, Fut>(budget: &Budget<'_>, read_only: bool, attempt: F) -> Result<HttpReply, TransportError>
 where
-    F: Fn() -> Fut,
+    F: Fn(Duration) -> Fut,
     Fut: std::future::Future<Output = Result<HttpReply, TransportError>>,
 {
+    let config = budget.config;
     let mut tries = 0;
+    let mut last = None;
     loop {
-        let failure = match attempt().await {
+        let Some(timeout) = budget.next_attempt() else {
+            // Out of time before this attempt: it is not sent.
+            return Err(last.unwrap_or(TransportError::Timeout(0)));
+        };
+        let failure = match attempt(timeout).await {
             Ok(reply) if read_only && matches!(reply.status, 502..=504) => status_error(&reply),
             Ok(reply) => return Ok(reply),
             Err(e) => e,
@@ -120,6 +200,7 @@ where
             return Err(failure);
         }
         tries += 1;
+        last = Some(failure);
         tokio::time::sleep(config.backoff(tries)).await;
     }
 }
