@@ -103,9 +103,10 @@ impl Reader<'_> {
                 self.skip_ws();
                 match key {
                     Key::Error => error = Some(self.error_text()?),
-                    Key::Result if self.rest().starts_with(br#""OK""#) => {
-                        self.pos += 4;
-                        result = Some(Value::Status(b"OK".to_vec()));
+                    // A whole-result "OK" is the one string Upstash leaves unencoded.
+                    Key::Result if self.peek() == Some(b'"') => {
+                        let text = self.string()?;
+                        result = Some(if text == b"OK" { Value::Status(text) } else { self.bulk(text) });
                     }
                     Key::Result => result = Some(self.value()?),
                     Key::Other => drop(self.value()?),
@@ -167,10 +168,7 @@ impl Reader<'_> {
                 }
                 Some(b'"') => {
                     let text = self.string()?;
-                    Value::Bulk(match self.encoding {
-                        Encoding::Base64 => B64.decode(&text).unwrap_or(text),
-                        Encoding::Plain => text,
-                    })
+                    self.bulk(text)
                 }
                 Some(b'n') => self.literal(b"null", Value::Nil)?,
                 Some(b't') => self.literal(b"true", Value::Int(1))?,
@@ -222,6 +220,14 @@ impl Reader<'_> {
                 };
             }
         }
+    }
+
+    /// A string value: base64-decoded when the body is base64 and it is valid base64.
+    fn bulk(&self, text: Vec<u8>) -> Value {
+        Value::Bulk(match self.encoding {
+            Encoding::Base64 => B64.decode(&text).unwrap_or(text),
+            Encoding::Plain => text,
+        })
     }
 
     fn push(&mut self, open: Open) -> Result<(), ProtocolError> {
