@@ -103,6 +103,8 @@ export interface NativeClientOptions {
   retryBaseMs?: number
   retryCapMs?: number
   poolSize?: number
+  /** PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`). */
+  tlsCa?: string
 }
 
 /** Names of commands the REST API may refuse, so JS only asks about those. */

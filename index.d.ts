@@ -124,6 +124,11 @@ declare namespace Redis {
     maxBatchBytes?: number
     /** HTTP connections kept open to the REST endpoint. Default 16. */
     poolSize?: number
+    /**
+     * HTTPS trust: `ca` (PEM text or Buffer, or an array) replaces the built-in root certificates,
+     * like Node's `tls.ca`. Verification cannot be turned off (`rejectUnauthorized: false` throws).
+     */
+    tls?: { ca?: string | Buffer | Array<string | Buffer>; rejectUnauthorized?: true }
   }
 
   /** `redis.options`: the options with defaults applied and url/token resolved. */
@@ -1693,6 +1698,7 @@ declare namespace Redis {
   type TransportErrorCode =
     | 'ECONNREFUSED'
     | 'ECONNRESET'
+    | 'ETLS'
     | 'ECONNECT'
     | 'ETIMEDOUT'
     | 'EUNAUTHORIZED'

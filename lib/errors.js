@@ -12,7 +12,7 @@ class ReplyError extends Error {
 
 /**
  * A request that got no Redis reply: the endpoint was unreachable, too slow, refused the token…
- * `code` is stable: ECONNREFUSED, ETIMEDOUT, ECONNRESET, EHTTP_<status>, EUNAUTHORIZED, ECLOSED.
+ * `code` is stable: ECONNREFUSED, ETIMEDOUT, ECONNRESET, ETLS, EHTTP_<status>, EUNAUTHORIZED, ECLOSED.
  */
 class TransportError extends Error {
   constructor(code, message) {

@@ -11,6 +11,9 @@ pub enum TransportError {
     Connect(String),
     #[error("the connection to the REST endpoint failed: {0}")]
     Io(String),
+    /// The TLS handshake failed: an untrusted, expired or misnamed certificate, or no TLS at all.
+    #[error("TLS handshake with the REST endpoint failed: {0}")]
+    Tls(String),
     #[error("no answer from the REST endpoint within {0} ms")]
     Timeout(u128),
     /// Never carries the token: only the server's own error text.
@@ -32,6 +35,7 @@ impl TransportError {
             Self::ConnectRefused(_) => "ECONNREFUSED".into(),
             Self::Connect(_) => "ECONNECT".into(),
             Self::Io(_) => "ECONNRESET".into(),
+            Self::Tls(_) => "ETLS".into(),
             Self::Timeout(_) => "ETIMEDOUT".into(),
             Self::Unauthorized(_) => "EUNAUTHORIZED".into(),
             Self::Http { status, .. } => format!("EHTTP_{status}"),

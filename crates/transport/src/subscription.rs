@@ -88,7 +88,7 @@ pub struct Subscriptions {
 impl Subscriptions {
     pub fn new(config: Arc<ClientConfig>, sink: EventSink, spawn: Spawner) -> Result<Self, TransportError> {
         // No overall timeout: these responses never end. Idle streams are caught by IDLE_LIMIT.
-        let http = reqwest::Client::builder()
+        let http = crate::http::with_tls(reqwest::Client::builder(), &config)?
             .http1_only()
             .tcp_nodelay(true)
             .connect_timeout(Duration::from_secs(10))
