@@ -10,6 +10,8 @@ use crate::{GatewayError, RedisTarget};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Read buffer kept between replies; a larger one (after a large reply) is given back.
 const BUFFER: usize = 16 * 1024;
+/// Bulk replies from this size on are handed over without a copy (see `take_large_bulk`).
+const LARGE_BULK: usize = 1024 * 1024;
 
 /// One reply, with its exact wire bytes when the caller asked for them (`resp2` responses).
 pub struct Reply {
@@ -81,6 +83,9 @@ impl Connection {
     /// dropped: the rest of that reply is still on its way).
     pub async fn read(&mut self, keep_raw: bool) -> Result<Reply, GatewayError> {
         loop {
+            if let Some(value) = self.take_large_bulk(keep_raw) {
+                return Ok(Reply { value, raw: None });
+            }
             if let Some((value, used)) = resp::parse(&self.buf[self.pos..])? {
                 let raw = keep_raw.then(|| self.buf[self.pos..self.pos + used].to_vec());
                 self.pos += used;
@@ -113,6 +118,23 @@ impl Connection {
                 return Err(GatewayError::RedisIo("Redis closed the connection".into()));
             }
         }
+    }
+
+    /// A large bulk string that fills the buffer exactly becomes the value without a copy: the
+    /// buffer itself is handed over, so a 60 MB GET holds the value once, not twice.
+    fn take_large_bulk(&mut self, keep_raw: bool) -> Option<Value> {
+        if keep_raw || self.pos != 0 || self.buf.len() < LARGE_BULK {
+            return None;
+        }
+        let total = resp::announced_len(&self.buf).filter(|&total| total == self.buf.len())?;
+        if &self.buf[total - 2..] != b"\r\n" {
+            return None; // malformed: let the parser report it
+        }
+        let header = self.buf.iter().position(|&b| b == b'\n')? + 1;
+        let mut bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(BUFFER));
+        bytes.truncate(total - 2);
+        bytes.drain(..header);
+        Some(Value::Bulk(bytes))
     }
 
     /// True when an idle connection is still open and has nothing unexpected to say.
