@@ -87,6 +87,10 @@ impl Connection {
                 return Ok(Reply { value, raw: None });
             }
             if let Some((value, used)) = resp::parse(&self.buf[self.pos..])? {
+                // A reply that arrived whole in one read is held to the same limit.
+                if used > self.max_reply {
+                    return Err(GatewayError::ReplyTooLarge { limit: self.max_reply, actual: used });
+                }
                 let raw = keep_raw.then(|| self.buf[self.pos..self.pos + used].to_vec());
                 self.pos += used;
                 if self.pos == self.buf.len() {
@@ -126,7 +130,8 @@ impl Connection {
         if keep_raw || self.pos != 0 || self.buf.len() < LARGE_BULK {
             return None;
         }
-        let total = resp::announced_len(&self.buf).filter(|&total| total == self.buf.len())?;
+        let total =
+            resp::announced_len(&self.buf).filter(|&total| total == self.buf.len() && total <= self.max_reply)?;
         if &self.buf[total - 2..] != b"\r\n" {
             return None; // malformed: let the parser report it
         }
