@@ -11,7 +11,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** A running gateway. */
 export declare class GatewayHandle {
-  /** `http://host:port`: the value for `UPSTASH_REDIS_REST_URL`. */
+  /** `http://host:port` (`https://` with TLS): the value for `UPSTASH_REDIS_REST_URL`. */
   get url(): string
   /** The port actually bound (useful after asking for port 0). */
   get port(): number
@@ -85,6 +85,18 @@ export interface GatewayOptions {
   token: string
   /** Largest accepted request body in bytes; default 10 MB. */
   maxBody?: number
+  /** Largest reply relayed, in bytes; default 100 MB. */
+  maxReply?: number
+  /** Most pooled Redis connections for ordinary requests; default 64. */
+  poolSize?: number
+  /** Milliseconds a request waits for a free pooled connection before a 503; default 5000. */
+  poolTimeout?: number
+  /** Most Server-Sent Events streams open at once; default 128. */
+  maxStreams?: number
+  /** PEM certificate chain file: serve HTTPS (together with `tlsKey`). */
+  tlsCert?: string
+  /** PEM private key file for `tlsCert`. */
+  tlsKey?: string
 }
 
 /** Options of the native client; `index.js` maps the ioredis-style options onto these. */
@@ -103,6 +115,8 @@ export interface NativeClientOptions {
   retryBaseMs?: number
   retryCapMs?: number
   poolSize?: number
+  /** PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`). */
+  tlsCa?: string
 }
 
 /** Names of commands the REST API may refuse, so JS only asks about those. */

@@ -152,6 +152,11 @@ declare namespace Redis {
     /** HTTP connections kept open to the REST endpoint (`0`: none kept). Default 16. */
     poolSize?: number
     /**
+     * HTTPS trust: `ca` (PEM text or Buffer, or an array) replaces the built-in root certificates,
+     * like Node's `tls.ca`. Verification cannot be turned off (`rejectUnauthorized: false` throws).
+     */
+    tls?: { ca?: string | Buffer | Array<string | Buffer>; rejectUnauthorized?: true }
+    /**
      * Allow `http://` to a host other than this machine (the token then travels in clear text).
      * Only for a gateway on a trusted private network. Default `false`.
      */
@@ -1915,6 +1920,7 @@ declare namespace Redis {
     | 'ECONNREFUSED'
     | 'ECONNECT'
     | 'ECONNRESET'
+    | 'ETLS'
     | 'ETIMEDOUT'
     | 'ETIMEDOUT_MAYBE_APPLIED'
     | 'EUNAUTHORIZED'

@@ -13,6 +13,12 @@ Options (environment variable in brackets):
   --host <ip>         address to listen on [FRAGMENT_GATEWAY_HOST]     default 127.0.0.1
   --token <t>         token clients must send (required) [FRAGMENT_GATEWAY_TOKEN]
   --max-body <size>   largest request body, e.g. 10mb [FRAGMENT_GATEWAY_MAX_BODY]  default 10mb
+  --max-reply <size>  largest reply relayed [FRAGMENT_GATEWAY_MAX_REPLY]        default 100mb
+  --pool-size <n>     Redis connections for requests [FRAGMENT_GATEWAY_POOL_SIZE]  default 64
+  --pool-timeout <ms> wait for a free one before a 503 [FRAGMENT_GATEWAY_POOL_TIMEOUT]  default 5000
+  --max-streams <n>   open SSE streams (one Redis connection each) [FRAGMENT_GATEWAY_MAX_STREAMS]  default 128
+  --tls-cert <file>   serve HTTPS with this PEM certificate chain [FRAGMENT_GATEWAY_TLS_CERT]
+  --tls-key <file>    and this PEM private key [FRAGMENT_GATEWAY_TLS_KEY]
   -h, --help          show this help
 `
 
@@ -21,11 +27,18 @@ function fail(message) {
   process.exit(1)
 }
 
-function parseSize(text) {
+function parseSize(text, flag) {
   const match = /^(\d+)\s*(b|kb|k|mb|m)?$/i.exec(String(text).trim())
-  if (!match) fail(`--max-body must be a size such as 10mb or 1048576, got ${JSON.stringify(text)}`)
+  if (!match) fail(`${flag} must be a size such as 10mb or 1048576, got ${JSON.stringify(text)}`)
   const unit = { b: 1, k: 1024, kb: 1024, m: 1024 * 1024, mb: 1024 * 1024 }[(match[2] || 'b').toLowerCase()]
   return Number(match[1]) * unit
+}
+
+function parseCount(text, flag) {
+  if (!/^\d+$/.test(String(text).trim()) || Number(text) < 1) {
+    fail(`${flag} must be a whole number of at least 1, got ${JSON.stringify(text)}`)
+  }
+  return Number(text)
 }
 
 function parsePort(text) {
@@ -43,6 +56,12 @@ async function gateway(argv) {
       host: { type: 'string' },
       token: { type: 'string' },
       'max-body': { type: 'string' },
+      'max-reply': { type: 'string' },
+      'pool-size': { type: 'string' },
+      'pool-timeout': { type: 'string' },
+      'max-streams': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -51,13 +70,24 @@ async function gateway(argv) {
   const { startGateway, envLines, DEFAULTS } = require('../lib/gateway.js')
   const token = values.token ?? env.FRAGMENT_GATEWAY_TOKEN
   if (!token) fail('a token is required: pass --token <t> or set FRAGMENT_GATEWAY_TOKEN')
-  const maxBody = values['max-body'] ?? env.FRAGMENT_GATEWAY_MAX_BODY
+  // Flag, else environment variable, else the gateway's own default (left to Rust).
+  const given = (flag, variable, parse) => {
+    const text = values[flag] ?? env[variable]
+    return text === undefined || text === '' ? undefined : parse(text, `--${flag}`)
+  }
+  const asIs = (text) => text
   const options = {
     redis: values.redis ?? env.FRAGMENT_REDIS_URL ?? DEFAULTS.redis,
     host: values.host ?? env.FRAGMENT_GATEWAY_HOST ?? DEFAULTS.host,
     port: parsePort(values.port ?? env.FRAGMENT_GATEWAY_PORT ?? DEFAULTS.port),
     token,
-    maxBody: maxBody === undefined ? undefined : parseSize(maxBody),
+    maxBody: given('max-body', 'FRAGMENT_GATEWAY_MAX_BODY', parseSize),
+    maxReply: given('max-reply', 'FRAGMENT_GATEWAY_MAX_REPLY', parseSize),
+    poolSize: given('pool-size', 'FRAGMENT_GATEWAY_POOL_SIZE', parseCount),
+    poolTimeout: given('pool-timeout', 'FRAGMENT_GATEWAY_POOL_TIMEOUT', parseCount),
+    maxStreams: given('max-streams', 'FRAGMENT_GATEWAY_MAX_STREAMS', parseCount),
+    tlsCert: given('tls-cert', 'FRAGMENT_GATEWAY_TLS_CERT', asIs),
+    tlsKey: given('tls-key', 'FRAGMENT_GATEWAY_TLS_KEY', asIs),
   }
 
   let handle

@@ -273,7 +273,37 @@ function nativeOptions(o) {
     requestTimeoutMs: timeoutMs(o.commandTimeout),
     ...retries(o),
     poolSize: o.poolSize,
+    tlsCa: tlsCa(o.tls, o.url),
   }
+}
+
+/**
+ * `tls: { ca }` (PEM string/Buffer, or an array of them): the certificates to trust instead of the
+ * built-in roots, as Node's `tls.ca`. Verification cannot be turned off, so `rejectUnauthorized:
+ * false` (and any other TLS option) is refused here rather than ignored.
+ */
+function tlsCa(tls, url) {
+  if (tls === undefined || tls === null) return undefined
+  if (typeof tls !== 'object') throw new TypeError('tls must be an object such as { ca }')
+  for (const key of Object.keys(tls)) {
+    if (key === 'rejectUnauthorized' && tls[key] === false) {
+      throw new Error(
+        'tls.rejectUnauthorized: false is not supported: certificate verification cannot be turned off. Pass the CA that signed the server certificate as tls: { ca }',
+      )
+    }
+    if (key !== 'ca' && !(key === 'rejectUnauthorized' && tls[key] === true)) {
+      throw new Error(`tls.${key} is not supported: only tls: { ca } is`)
+    }
+  }
+  if (tls.ca === undefined) return undefined
+  if (!/^https:/i.test(url)) throw new Error('tls: { ca } needs an https:// URL')
+  const list = Array.isArray(tls.ca) ? tls.ca : [tls.ca]
+  const pems = list.map((c) => {
+    if (typeof c === 'string') return c
+    if (Buffer.isBuffer(c)) return c.toString('utf8')
+    throw new TypeError('tls.ca must be PEM text: a string, a Buffer, or an array of them')
+  })
+  return pems.join('\n')
 }
 
 /**

@@ -99,20 +99,12 @@ const commandArgument = (flat) => mapWith({ arguments: each(commandArgument) })(
 
 const xinfoGroupFull = mapWith({ consumers: each(asMap) })
 
-// Every MEMORY STATS figure is a number; RESP2 sends the fractional ones as text.
-const memoryStats = (flat) =>
-  map(flat, (value) => (Array.isArray(value) ? memoryStats(value) : typeof value === 'number' ? value : double(value)))
-
-const functionLibrary = mapWith({ functions: each(asMap) })
-const functionStats = mapWith({ running_script: asMap, engines: (e) => map(e, asMap) })
-
 /**
  * name → (reply, args) → RESP3-shaped reply. `args` are the command's arguments (after the name),
  * so subcommands and options such as WITHSCORES decide the shape as they decide it in Redis.
  */
 const resp3 = Object.assign(Object.create(null), {
   hgetall: (reply) => map(reply),
-  hello: (reply) => map(reply),
   // RESP2 sends a list of [stream, entries] pairs; RESP3 a map of stream → entries.
   xread: (reply) => (Array.isArray(reply) ? map(reply.flat(1)) : reply),
   xreadgroup: (reply) => (Array.isArray(reply) ? map(reply.flat(1)) : reply),
@@ -155,16 +147,12 @@ const resp3 = Object.assign(Object.create(null), {
 /** Subcommands, by `name subcommand`. */
 const resp3Subcommands = Object.assign(Object.create(null), {
   'config get': (reply) => map(reply),
-  'client trackinginfo': (reply) => map(reply),
   'acl getuser': mapWith({ selectors: each(asMap) }),
   'xinfo stream': (reply, args) =>
     has(args, 'FULL', 1) ? mapWith({ groups: each(xinfoGroupFull) })(reply) : map(reply),
   'xinfo groups': each(asMap),
   'xinfo consumers': each(asMap),
-  'memory stats': memoryStats,
   'command docs': (reply) => map(reply, commandDoc),
-  'function list': each(functionLibrary),
-  'function stats': functionStats,
 })
 
 /**

@@ -10,6 +10,7 @@ const STATUS = 3
 const ERROR = 4
 const ARRAY = 5
 const FAILURE = 6
+const OPEN_ARRAY = Symbol('array')
 
 class ReplyReader {
   constructor(buffer) {
@@ -35,6 +36,33 @@ class ReplyReader {
    * code (not thrown: an error may sit inside an array, e.g. in EXEC results).
    */
   read(asBuffer) {
+    // Iterative over arrays: Redis may nest replies thousands deep (Lua tables), deeper than the
+    // JS stack allows recursion. `open` holds the arrays being filled, innermost last.
+    const open = []
+    for (;;) {
+      let value = this.scalar(asBuffer)
+      if (value === OPEN_ARRAY) {
+        const count = this.buf.readUInt32LE(this.pos)
+        this.pos += 4
+        if (count > 0) {
+          open.push({ items: new Array(count), next: 0 })
+          continue
+        }
+        value = []
+      }
+      for (;;) {
+        const top = open[open.length - 1]
+        if (top === undefined) return value
+        top.items[top.next++] = value
+        if (top.next < top.items.length) break
+        open.pop()
+        value = top.items
+      }
+    }
+  }
+
+  /** One non-array outcome, or OPEN_ARRAY with the position at the array's count. */
+  scalar(asBuffer) {
     const buf = this.buf
     const tag = buf[this.pos++]
     switch (tag) {
@@ -50,13 +78,8 @@ class ReplyReader {
         return asBuffer ? this.bytes() : this.text()
       case ERROR:
         return new ReplyError(this.text())
-      case ARRAY: {
-        const count = buf.readUInt32LE(this.pos)
-        this.pos += 4
-        const items = new Array(count)
-        for (let i = 0; i < count; i++) items[i] = this.read(asBuffer)
-        return items
-      }
+      case ARRAY:
+        return OPEN_ARRAY
       case FAILURE: {
         const code = this.text()
         return errorFromCode(code, this.text())

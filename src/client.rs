@@ -28,6 +28,8 @@ pub struct NativeClientOptions {
     pub retry_base_ms: Option<u32>,
     pub retry_cap_ms: Option<u32>,
     pub pool_size: Option<u32>,
+    /// PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`).
+    pub tls_ca: Option<String>,
 }
 
 /// Outcomes and pub/sub events waiting for JavaScript, and the one pending wake-up that tells it
@@ -204,5 +206,6 @@ fn config_from(o: NativeClientOptions) -> std::result::Result<ClientConfig, Tran
     if let Some(v) = o.pool_size {
         config.pool_size = v as usize
     }
+    config.tls_ca = o.tls_ca.map(String::into_bytes);
     Ok(config)
 }

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway};
+use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, TlsFiles};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
@@ -17,6 +17,18 @@ pub struct GatewayOptions {
     pub token: String,
     /// Largest accepted request body in bytes; default 10 MB.
     pub max_body: Option<u32>,
+    /// Largest reply relayed, in bytes; default 100 MB.
+    pub max_reply: Option<u32>,
+    /// Most pooled Redis connections for ordinary requests; default 64.
+    pub pool_size: Option<u32>,
+    /// Milliseconds a request waits for a free pooled connection before a 503; default 5000.
+    pub pool_timeout: Option<u32>,
+    /// Most Server-Sent Events streams open at once; default 128.
+    pub max_streams: Option<u32>,
+    /// PEM certificate chain file: serve HTTPS (together with `tlsKey`).
+    pub tls_cert: Option<String>,
+    /// PEM private key file for `tlsCert`.
+    pub tls_key: Option<String>,
 }
 
 /// A running gateway.
@@ -35,13 +47,35 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
     if let Some(max_body) = options.max_body {
         config.max_body = max_body as usize;
     }
+    if let Some(max_reply) = options.max_reply {
+        config.max_reply = max_reply as usize;
+    }
+    if let Some(size) = options.pool_size {
+        config.pool_size = positive(size, "poolSize")?;
+    }
+    if let Some(ms) = options.pool_timeout {
+        config.pool_timeout = std::time::Duration::from_millis(u64::from(ms));
+    }
+    if let Some(streams) = options.max_streams {
+        config.max_streams = positive(streams, "maxStreams")?;
+    }
+    config.tls = match (options.tls_cert, options.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
+        (None, None) => None,
+        _ => {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "HTTPS needs both a certificate and its key (--tls-cert and --tls-key)",
+            ))
+        }
+    };
     let running = fragment_redis_gateway::start_on_own_thread(config).await.map_err(to_js)?;
     Ok(GatewayHandle { inner: Arc::new(running) })
 }
 
 #[napi]
 impl GatewayHandle {
-    /// `http://host:port`: the value for `UPSTASH_REDIS_REST_URL`.
+    /// `http://host:port` (`https://` with TLS): the value for `UPSTASH_REDIS_REST_URL`.
     #[napi(getter)]
     pub fn url(&self) -> String {
         self.inner.url()
@@ -75,9 +109,16 @@ impl GatewayHandle {
     }
 }
 
+fn positive(n: u32, name: &str) -> Result<usize> {
+    if n == 0 {
+        return Err(Error::new(Status::InvalidArg, format!("{name} must be at least 1")));
+    }
+    Ok(n as usize)
+}
+
 fn to_js(e: GatewayError) -> Error {
     let status = match e {
-        GatewayError::Config(_) => Status::InvalidArg,
+        GatewayError::Config(_) | GatewayError::Tls(_) => Status::InvalidArg,
         _ => Status::GenericFailure,
     };
     Error::new(status, e.to_string())

@@ -84,3 +84,50 @@ test('environment variables stand in for the flags, --max-body included', async 
     await cli.stop()
   }
 })
+
+test('--max-streams, --max-reply and --pool-size/--pool-timeout (and their variables) reach the gateway', async () => {
+  const cli = startCli(['--max-streams', '1', '--pool-size', '2', '--pool-timeout', '1000'], {
+    FRAGMENT_REDIS_URL: env().redisUrl,
+    FRAGMENT_GATEWAY_PORT: '0',
+    FRAGMENT_GATEWAY_TOKEN: 'env-token',
+    FRAGMENT_GATEWAY_MAX_REPLY: '1kb',
+  })
+  const controller = new AbortController()
+  try {
+    const { url } = await cli.ready
+    const headers = { authorization: 'Bearer env-token' }
+    const post = (path, body) => fetch(url + path, { method: 'POST', headers, body, signal: controller.signal })
+    expect(await (await post('/', '["PING"]')).json()).toEqual({ result: 'PONG' })
+    const big = await post('/', JSON.stringify(['ECHO', 'x'.repeat(2048)]))
+    expect(big.status).toBe(400)
+    expect((await big.json()).error).toMatch(/max reply size exceeded\. Limit: 1024 bytes/)
+    const first = await post('/subscribe/cli-cap', '')
+    expect(first.status).toBe(200)
+    const second = await post('/subscribe/cli-cap', '')
+    expect(second.status).toBe(429)
+    expect((await second.json()).error).toMatch(/at most 1 Server-Sent Events stream/)
+  } finally {
+    controller.abort()
+    await cli.stop()
+  }
+})
+
+test('a bad limit value stops the CLI with a message naming the flag', () => {
+  for (const [args, pattern] of [
+    [['--max-streams', '0'], /--max-streams must be a whole number of at least 1, got "0"/],
+    [['--pool-timeout', 'soon'], /--pool-timeout must be a whole number/],
+    [['--max-reply', 'lots'], /--max-reply must be a size such as 10mb/],
+    [['--tls-cert', '/nonexistent.pem'], /HTTPS needs both a certificate and its key/],
+    [['--tls-cert', '/nonexistent.pem', '--tls-key', '/nonexistent.key'], /cannot read the certificate file/],
+  ]) {
+    const result = spawnSync(process.execPath, [BIN, 'gateway', '--redis', env().redisUrl, '--port', '0', ...args], {
+      env: { ...process.env, FRAGMENT_GATEWAY_TOKEN: 'cli-token' },
+      encoding: 'utf8',
+      timeout: 10_000,
+    })
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 1,
+      stderr: expect.stringMatching(pattern),
+    })
+  }
+})

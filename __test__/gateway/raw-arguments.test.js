@@ -70,3 +70,12 @@ describe('rejected bodies → 400 {"error"}', () => {
     expectResult(await cmd(['EXISTS', k]), 0)
   })
 })
+
+describe('command names Redis does not know', () => {
+  test.each([['é'], ['GET\u00a0'], ['命令'], ['a b']])('%j → Redis\'s "ERR unknown command"', async (name) => {
+    const res = await cmd([name, 'k'])
+    expectError(res, 400, /^ERR unknown command '/)
+    const path = await send({ method: 'GET', path: `/${encodeURIComponent(name)}/k` })
+    expectError(path, 400, /^ERR unknown command '/)
+  })
+})

@@ -83,6 +83,25 @@ describe('designed differences from ioredis', () => {
     for (const call of calls) expect(await rejection(call())).toMatchObject(REST_UNSUPPORTED)
   })
 
+  test('server commands Upstash does not run reject with RestrictedCommandError; ioredis runs them', async () => {
+    const key = uniqueKey('dd-server')
+    expect(typeof (await ioredis.lastsave())).toBe('number')
+    await ioredis.set(key, 'v')
+    expect(typeof (await ioredis.memory('USAGE', key))).toBe('number')
+    const calls = [
+      () => ours.lastsave(),
+      () => ours.memory('USAGE', key),
+      () => ours.save(),
+      () => ours.config('SET', 'slowlog-max-len', '128'),
+      () => ours.slowlog('LEN'),
+    ]
+    for (const call of calls) {
+      const error = await rejection(call())
+      expect(error).toMatchObject(REST_UNSUPPORTED)
+      expect(error.message).toMatch(/^Command is not available: '/)
+    }
+  })
+
   test('a restricted command fails its own pipeline slot only, but refuses a whole multi()', async () => {
     const key = uniqueKey('dd-restricted-batch')
     const results = await ours.pipeline().set(key, '1').blpop(key, 0).get(key).exec()

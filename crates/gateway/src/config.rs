@@ -5,6 +5,12 @@ use crate::GatewayError;
 
 /// Upstash's own request size limit on its Free and Pay-as-you-go plans.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+/// Upstash's max record size: any value Upstash can store can be read back whole.
+pub const DEFAULT_MAX_REPLY: usize = 100 * 1024 * 1024;
+/// Server-Sent Events streams open at once; each holds a Redis connection of its own.
+pub const DEFAULT_MAX_STREAMS: usize = 128;
+/// How long a request waits for a pooled Redis connection before a 503.
+pub const DEFAULT_POOL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Everything the gateway needs to start.
 #[derive(Debug, Clone)]
@@ -15,8 +21,17 @@ pub struct GatewayConfig {
     pub port: u16,
     pub token: String,
     pub max_body: usize,
+    /// Largest reply (bytes of RESP2 from Redis) relayed; a larger one fails with 400 and its
+    /// connection is closed, so the gateway's memory stays bounded by this, not by the data.
+    pub max_reply: usize,
     /// Most connections kept to Redis for ordinary requests (SSE streams have their own).
     pub pool_size: usize,
+    /// A request that finds every pooled connection busy for this long fails with 503.
+    pub pool_timeout: Duration,
+    /// Most Server-Sent Events streams open at once; one more is answered 429.
+    pub max_streams: usize,
+    /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
     /// A request still waiting on Redis after this long fails with 504 and its connection is dropped.
     pub request_timeout: Duration,
     pub keepalive_interval: Duration,
@@ -41,12 +56,23 @@ impl GatewayConfig {
             port,
             token: token.to_owned(),
             max_body: DEFAULT_MAX_BODY,
+            max_reply: DEFAULT_MAX_REPLY,
             pool_size: 64,
+            pool_timeout: DEFAULT_POOL_TIMEOUT,
+            max_streams: DEFAULT_MAX_STREAMS,
+            tls: None,
             request_timeout: Duration::from_secs(30),
             keepalive_interval: Duration::from_secs(15),
             drain_timeout: Duration::from_secs(10),
         })
     }
+}
+
+/// PEM files for HTTPS: the certificate chain (leaf first) and its private key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
 }
 
 /// Where Redis is: parsed from `redis://[user[:password]@]host[:port][/db]`.

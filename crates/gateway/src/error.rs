@@ -24,6 +24,16 @@ pub enum GatewayError {
     RedisIo(String),
     #[error("ERR Redis did not answer within {0} ms")]
     Timeout(u128),
+    #[error("ERR no Redis connection became free within {waited_ms} ms: all {size} pooled connections are busy (raise --pool-size or --pool-timeout)")]
+    PoolExhausted { waited_ms: u128, size: usize },
+    #[error("ERR too many open streams: the gateway serves at most {0} Server-Sent Events streams at once (raise --max-streams, FRAGMENT_GATEWAY_MAX_STREAMS)")]
+    TooManyStreams(usize),
+    #[error("ERR max reply size exceeded. Limit: {limit} bytes, Actual: at least {actual} bytes (the gateway's --max-reply, FRAGMENT_GATEWAY_MAX_REPLY). The command ran; its reply was not delivered")]
+    ReplyTooLarge { limit: usize, actual: usize },
+    #[error("ERR the request body did not arrive within {0} ms")]
+    BodyTimeout(u128),
+    #[error("cannot use the TLS certificate and key: {0}")]
+    Tls(String),
 }
 
 impl GatewayError {
@@ -37,7 +47,12 @@ impl GatewayError {
             Self::RedisUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::RedisIo(_) => StatusCode::BAD_GATEWAY,
             Self::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            Self::Config(_) | Self::Bind { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::PoolExhausted { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
+            // Like Upstash's other limits (max request size, daily requests): a 400 with ERR text.
+            Self::ReplyTooLarge { .. } => StatusCode::BAD_REQUEST,
+            Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::Config(_) | Self::Bind { .. } | Self::Tls(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

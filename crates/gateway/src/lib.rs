@@ -11,6 +11,9 @@ mod redis;
 mod scripts;
 mod sync_token;
 
-pub use config::{GatewayConfig, RedisTarget, DEFAULT_MAX_BODY};
+pub use config::{
+    GatewayConfig, RedisTarget, TlsFiles, DEFAULT_MAX_BODY, DEFAULT_MAX_REPLY, DEFAULT_MAX_STREAMS,
+    DEFAULT_POOL_TIMEOUT,
+};
 pub use error::GatewayError;
 pub use http::server::{start, start_on_own_thread, RunningGateway};

@@ -4,6 +4,7 @@
 //! That keeps every piece unit-testable and fuzzable.
 
 pub mod error;
+mod json_reply;
 pub mod reply;
 pub mod request;
 pub mod resp;

@@ -57,25 +57,46 @@ pub fn error_body(text: &str) -> String {
     out
 }
 
+/// Iterative, so a reply nested as deep as Redis allows costs heap, not stack.
 fn write_json(value: &Value, encoding: Encoding, out: &mut String) {
-    match value {
-        Value::Nil => out.push_str("null"),
-        Value::Int(n) => {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{n}"); // into the String itself: no temporary allocation
-        }
-        Value::Status(bytes) | Value::Bulk(bytes) => write_bytes(bytes, encoding, out),
-        // Errors nested in arrays (EXEC results inside a Lua table, …) keep their envelope shape.
-        Value::Error(text) => write_error(text, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
+    let mut open: Vec<std::slice::Iter<'_, Value>> = Vec::new();
+    let mut next = Some(value);
+    loop {
+        let value = match next.take() {
+            Some(value) => value,
+            None => match open.last_mut().map(Iterator::next) {
+                None => return,
+                Some(Some(value)) => {
                     out.push(',');
+                    value
                 }
-                write_json(item, encoding, out);
+                Some(None) => {
+                    open.pop();
+                    out.push(']');
+                    continue;
+                }
+            },
+        };
+        match value {
+            Value::Nil => out.push_str("null"),
+            Value::Int(n) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{n}"); // into the String itself: no temporary allocation
             }
-            out.push(']');
+            Value::Status(bytes) | Value::Bulk(bytes) => write_bytes(bytes, encoding, out),
+            // Errors nested in arrays (EXEC results inside a Lua table, …) keep their envelope shape.
+            Value::Error(text) => write_error(text, out),
+            Value::Array(items) => {
+                out.push('[');
+                let mut items = items.iter();
+                match items.next() {
+                    Some(first) => {
+                        next = Some(first);
+                        open.push(items);
+                    }
+                    None => out.push(']'),
+                }
+            }
         }
     }
 }
@@ -200,19 +221,13 @@ pub type Decoded = Result<Value, String>;
 
 /// Parses a single-command response body (`{"result":…}` or `{"error":…}`).
 pub fn parse_envelope(body: &[u8], encoding: Encoding) -> Result<Decoded, crate::ProtocolError> {
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| crate::ProtocolError::Json(e.to_string()))?;
-    envelope_from_json(&json, encoding)
+    let mut envelopes = crate::json_reply::decode(body, encoding, false)?;
+    Ok(envelopes.pop().expect("a single envelope"))
 }
 
 /// Parses a `/pipeline` or `/multi-exec` response body: `[envelope, …]`.
 pub fn parse_envelopes(body: &[u8], encoding: Encoding) -> Result<Vec<Decoded>, crate::ProtocolError> {
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| crate::ProtocolError::Json(e.to_string()))?;
-    match json {
-        serde_json::Value::Array(items) => items.iter().map(|item| envelope_from_json(item, encoding)).collect(),
-        _ => Err(crate::ProtocolError::Json("expected an array of {result}/{error} objects".into())),
-    }
+    crate::json_reply::decode(body, encoding, true)
 }
 
 /// The text of a non-2xx body: its `{"error"}` if it is one, else a short excerpt.
@@ -232,49 +247,6 @@ fn excerpt(body: &[u8]) -> String {
         "empty response body".into()
     } else {
         text
-    }
-}
-
-fn envelope_from_json(json: &serde_json::Value, encoding: Encoding) -> Result<Decoded, crate::ProtocolError> {
-    let serde_json::Value::Object(map) = json else {
-        return Err(crate::ProtocolError::Json("expected a {result} or {error} object".into()));
-    };
-    if let Some(error) = map.get("error") {
-        return Ok(Err(error.as_str().map(str::to_owned).unwrap_or_else(|| error.to_string())));
-    }
-    let result =
-        map.get("result").ok_or_else(|| crate::ProtocolError::Json("object has neither result nor error".into()))?;
-    // A whole-result "OK" is the one string Upstash leaves unencoded.
-    if let serde_json::Value::String(s) = result {
-        if s == "OK" {
-            return Ok(Ok(Value::Status(b"OK".to_vec())));
-        }
-    }
-    Ok(Ok(value_from_json(result, encoding)))
-}
-
-fn value_from_json(json: &serde_json::Value, encoding: Encoding) -> Value {
-    use serde_json::Value as J;
-    match json {
-        J::Null => Value::Nil,
-        J::Bool(b) => Value::Int(i64::from(*b)),
-        J::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Bulk(n.to_string().into_bytes()),
-        },
-        J::String(s) => Value::Bulk(match encoding {
-            // Lenient like the official SDKs: text that is not base64 is kept as it is.
-            Encoding::Base64 => B64.decode(s).unwrap_or_else(|_| s.clone().into_bytes()),
-            Encoding::Plain => s.clone().into_bytes(),
-        }),
-        J::Array(items) => Value::Array(items.iter().map(|i| value_from_json(i, encoding)).collect()),
-        J::Object(map) => match map.get("error") {
-            Some(e) => Value::Error(e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string())),
-            None => match map.get("result") {
-                Some(r) => value_from_json(r, encoding),
-                None => Value::Nil,
-            },
-        },
     }
 }
 

@@ -90,10 +90,9 @@ fn command_from_items(items: &[&RawValue]) -> Result<Command, ProtocolError> {
     if !name.get().starts_with('"') {
         return Err(invalid("ERR invalid command name: the first element must be a string"));
     }
+    // Any name goes to Redis as it is: an unknown one (empty, non-ASCII, with spaces) gets Redis's
+    // own `ERR unknown command …`, as on Upstash.
     let name = argument(name)?;
-    if name.is_empty() || !name.iter().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid("ERR invalid command name: the first element must be a non-empty command name"));
-    }
     let mut command = Vec::with_capacity(items.len());
     command.push(name);
     for arg in args {
@@ -152,13 +151,20 @@ mod tests {
             br#"["SET","k",{"a":1}]"#,
             br#"["SET",["k"]]"#,
             b"[]",
-            br#"[""]"#,
             br#"{"cmd":"GET"}"#,
             b"\"GET\"",
             br#"[1,"k"]"#,
         ] {
             let err = parse_command(body).unwrap_err();
             assert!(matches!(err, ProtocolError::Request(ref m) if m.starts_with("ERR")), "{body:?}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn any_string_name_is_passed_on_for_redis_to_judge() {
+        for name in ["é", "GET\u{00a0}", "a b", ""] {
+            let body = format!("[{},\"k\"]", serde_json::to_string(name).unwrap());
+            assert_eq!(parse_command(body.as_bytes()).unwrap()[0], name.as_bytes(), "{name:?}");
         }
     }
 

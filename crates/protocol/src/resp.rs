@@ -3,8 +3,10 @@
 
 use crate::{ProtocolError, Value};
 
-/// Arrays nested deeper than this are rejected instead of recursing without bound.
-const MAX_DEPTH: usize = 64;
+/// Arrays nested deeper than this are rejected. Far above any reply Redis produces (a Lua table
+/// reply stops at Lua's C-stack limit, about 8,000 levels), low enough that the recursive parts
+/// of the code base (dropping, comparing or printing a [`Value`]) stay within a 2 MB thread stack.
+pub const MAX_DEPTH: usize = 10_000;
 
 /// Appends one command (`*n` of bulk strings) to `out`.
 pub fn encode_command<A: AsRef<[u8]>>(args: &[A], out: &mut Vec<u8>) {
@@ -14,18 +16,31 @@ pub fn encode_command<A: AsRef<[u8]>>(args: &[A], out: &mut Vec<u8>) {
     }
 }
 
-/// Appends `value` in RESP2 form.
+/// Appends `value` in RESP2 form (iteratively, like [`parse`]).
 pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
-    match value {
-        Value::Nil => out.extend_from_slice(b"$-1\r\n"),
-        Value::Int(n) => write_header(b':', *n, out),
-        Value::Status(s) => write_line(b'+', s, out),
-        Value::Error(e) => write_line(b'-', e.as_bytes(), out),
-        Value::Bulk(b) => write_bulk(b, out),
-        Value::Array(items) => {
-            write_header(b'*', items.len() as i64, out);
-            for item in items {
-                encode_value(item, out);
+    let mut open: Vec<std::slice::Iter<'_, Value>> = Vec::new();
+    let mut next = Some(value);
+    loop {
+        let value = match next.take() {
+            Some(value) => value,
+            None => match open.last_mut().map(Iterator::next) {
+                None => return,
+                Some(Some(value)) => value,
+                Some(None) => {
+                    open.pop();
+                    continue;
+                }
+            },
+        };
+        match value {
+            Value::Nil => out.extend_from_slice(b"$-1\r\n"),
+            Value::Int(n) => write_header(b':', *n, out),
+            Value::Status(s) => write_line(b'+', s, out),
+            Value::Error(e) => write_line(b'-', e.as_bytes(), out),
+            Value::Bulk(b) => write_bulk(b, out),
+            Value::Array(items) => {
+                write_header(b'*', items.len() as i64, out);
+                open.push(items.iter());
             }
         }
     }
@@ -34,59 +49,86 @@ pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
 /// Parses one reply from the front of `buf`.
 ///
 /// `Ok(None)` means the reply is not complete yet; `Ok(Some((value, n)))` consumed `n` bytes.
+/// Iterative, so nesting costs heap, not stack: a Lua script may legally return tables nested
+/// thousands deep, and Redis's limits are the only ones that apply (see [`MAX_DEPTH`]).
 pub fn parse(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
-    parse_at(buf, 0, 0)
-}
-
-fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize)>, ProtocolError> {
-    if depth > MAX_DEPTH {
-        return Err(ProtocolError::Resp("arrays nested too deeply"));
-    }
-    let Some((line, after)) = read_line(buf, pos + 1) else {
-        return Ok(None);
-    };
-    let Some(&kind) = buf.get(pos) else {
-        return Ok(None);
-    };
-    match kind {
-        b'+' => Ok(Some((Value::Status(line.to_vec()), after))),
-        b'-' => Ok(Some((Value::Error(String::from_utf8_lossy(line).into_owned()), after))),
-        b':' => Ok(Some((Value::Int(parse_int(line)?), after))),
-        b'$' => {
-            let len = parse_int(line)?;
-            if len < 0 {
-                return Ok(Some((Value::Nil, after)));
-            }
-            let end = after + len as usize;
-            if buf.len() < end + 2 {
-                return Ok(None);
-            }
-            if &buf[end..end + 2] != b"\r\n" {
-                return Err(ProtocolError::Resp("bulk string not terminated by CRLF"));
-            }
-            Ok(Some((Value::Bulk(buf[after..end].to_vec()), end + 2)))
-        }
-        b'*' => {
-            let len = parse_int(line)?;
-            if len < 0 {
-                return Ok(Some((Value::Nil, after)));
-            }
-            // Cap the pre-allocation: a hostile length must not allocate before bytes arrive.
-            let mut items = Vec::with_capacity((len as usize).min(1024));
-            let mut cursor = after;
-            for _ in 0..len {
-                match parse_at(buf, cursor, depth + 1)? {
-                    Some((item, next)) => {
-                        items.push(item);
-                        cursor = next;
+    // Open arrays, innermost last: the items so far and how many are still to come.
+    let mut open: Vec<(Vec<Value>, usize)> = Vec::new();
+    let mut pos = 0;
+    loop {
+        let Some(&kind) = buf.get(pos) else {
+            return Ok(None);
+        };
+        let Some((line, after)) = read_line(buf, pos + 1) else {
+            return Ok(None);
+        };
+        let mut value = match kind {
+            b'+' => Value::Status(line.to_vec()),
+            b'-' => Value::Error(String::from_utf8_lossy(line).into_owned()),
+            b':' => Value::Int(parse_int(line)?),
+            b'$' => {
+                let len = parse_int(line)?;
+                if len < 0 {
+                    pos = after;
+                    Value::Nil
+                } else {
+                    let end = after.checked_add(len as usize).ok_or(ProtocolError::Resp("bulk length overflows"))?;
+                    if buf.len() < end.saturating_add(2) {
+                        return Ok(None);
                     }
-                    None => return Ok(None),
+                    if &buf[end..end + 2] != b"\r\n" {
+                        return Err(ProtocolError::Resp("bulk string not terminated by CRLF"));
+                    }
+                    pos = end + 2;
+                    Value::Bulk(buf[after..end].to_vec())
                 }
             }
-            Ok(Some((Value::Array(items), cursor)))
+            b'*' => {
+                let len = parse_int(line)?;
+                pos = after;
+                if len < 0 {
+                    Value::Nil
+                } else if len == 0 {
+                    Value::Array(Vec::new())
+                } else {
+                    if open.len() >= MAX_DEPTH {
+                        return Err(ProtocolError::Resp("arrays nested too deeply"));
+                    }
+                    // Cap the pre-allocation: a hostile length must not allocate before bytes arrive.
+                    open.push((Vec::with_capacity((len as usize).min(1024)), len as usize));
+                    continue;
+                }
+            }
+            _ => return Err(ProtocolError::Resp("unknown reply type byte")),
+        };
+        if !matches!(kind, b'$' | b'*') {
+            pos = after;
         }
-        _ => Err(ProtocolError::Resp("unknown reply type byte")),
+        // Hand the finished value to its array; every array it completes is finished in turn.
+        loop {
+            let Some((items, remaining)) = open.last_mut() else {
+                return Ok(Some((value, pos)));
+            };
+            items.push(value);
+            *remaining -= 1;
+            if *remaining > 0 {
+                break;
+            }
+            let (items, _) = open.pop().expect("just looked at it");
+            value = Value::Array(items);
+        }
     }
+}
+
+/// The length of the whole reply at the front of `buf`, when its header already tells (a bulk
+/// string), so a reader can allocate once and refuse an oversized reply before reading it.
+pub fn announced_len(buf: &[u8]) -> Option<usize> {
+    if buf.first() != Some(&b'$') {
+        return None;
+    }
+    let (line, after) = read_line(buf, 1)?;
+    let len = usize::try_from(parse_int(line).ok()?).ok()?;
+    after.checked_add(len)?.checked_add(2)
 }
 
 /// The line starting at `from` (without CRLF) and the index after its CRLF.
@@ -182,8 +224,42 @@ mod tests {
         assert!(parse(b"?what\r\n").is_err());
         assert!(parse(b":notanumber\r\n").is_err());
         assert!(parse(b"$3\r\nabcXY").is_err());
-        let deep = "*1\r\n".repeat(MAX_DEPTH + 2);
+        let deep = "*1\r\n".repeat(MAX_DEPTH + 1);
         assert!(parse(deep.as_bytes()).is_err());
+        assert!(parse(b"$9223372036854775807\r\n").unwrap().is_none());
+    }
+
+    #[test]
+    fn nesting_as_deep_as_lua_allows_parses_on_a_small_stack() {
+        // 2 MB: the default for spawned threads, where the gateway and the transport parse.
+        let text = format!("{}$4\r\nleaf\r\n", "*1\r\n".repeat(MAX_DEPTH));
+        let depth = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                let (mut value, used) = parse(text.as_bytes()).unwrap().unwrap();
+                assert_eq!(used, text.len());
+                let mut out = Vec::new();
+                encode_value(&value, &mut out);
+                assert_eq!(out, text.as_bytes());
+                let mut depth = 0;
+                while let Value::Array(mut items) = value {
+                    value = items.pop().unwrap();
+                    depth += 1;
+                }
+                depth
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(depth, MAX_DEPTH);
+    }
+
+    #[test]
+    fn announced_length_of_bulk_replies() {
+        assert_eq!(announced_len(b"$5\r\nhel"), Some(4 + 5 + 2));
+        assert_eq!(announced_len(b"$-1\r\n"), None);
+        assert_eq!(announced_len(b"*1\r\n"), None);
+        assert_eq!(announced_len(b"$5"), None);
     }
 
     #[test]

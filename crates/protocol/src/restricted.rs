@@ -1,8 +1,15 @@
-//! Commands that cannot run over a stateless REST API.
+//! Commands the REST API does not run, with the message each refusal carries.
 //!
-//! Each request may land on a different pooled connection, so anything that blocks a
-//! connection or changes its state would either hang a request or poison the pool. Both the
-//! gateway and the client refuse them up front, with a message that names the alternative.
+//! One table, asked by the gateway for every command of every request and by the client before a
+//! command is sent, so both refuse with the same text. Two reasons to refuse:
+//!
+//! * A stateless REST API cannot run it: each request may land on a different pooled connection,
+//!   so anything that blocks a connection or changes its state would hang a request or poison the
+//!   pool.
+//! * Upstash does not run it: of Redis's server and cluster categories Upstash runs only `ACL …`,
+//!   `COMMAND …`, `CONFIG GET`, `CONFIG SET notify-keyspace-events`, `DBSIZE`, `FLUSHALL`,
+//!   `FLUSHDB`, `INFO`, `TIME` (and `MONITOR` as the `/monitor` stream). Code that works against the
+//!   local gateway must work against Upstash, so the gateway refuses the rest too.
 
 use std::collections::HashMap;
 
@@ -17,10 +24,11 @@ pub enum Restriction {
     Transaction,
     /// Pub/sub and other push streams: the REST API serves them as Server-Sent Events.
     Streaming,
-    /// Administration that would stop or hijack the server.
+    /// Server administration Upstash does not run (SAVE, DEBUG, CONFIG SET of most parameters …).
     Administrative,
 }
 
+/// Every command Redis 7 flags `blocking`, plus the replication waits.
 const BLOCKING: &[&str] =
     &["BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF"];
 const CONNECTION_STATE: &[&str] =
@@ -28,14 +36,44 @@ const CONNECTION_STATE: &[&str] =
 const TRANSACTION: &[&str] = &["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"];
 const STREAMING: &[&str] =
     &["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR"];
-const ADMINISTRATIVE: &[&str] = &["SHUTDOWN", "SYNC", "PSYNC", "REPLCONF", "REPLICAOF", "SLAVEOF", "FAILOVER", "DEBUG"];
+/// Redis 7's server category (`COMMAND DOCS`, group `server`) minus what Upstash runs, plus the
+/// cluster category. SWAPDB and MONITOR are listed above with their own reasons.
+const ADMINISTRATIVE: &[&str] = &[
+    "BGREWRITEAOF",
+    "BGSAVE",
+    "DEBUG",
+    "FAILOVER",
+    "LASTSAVE",
+    "LATENCY",
+    "LOLWUT",
+    "MEMORY",
+    "MODULE",
+    "PSYNC",
+    "REPLCONF",
+    "REPLICAOF",
+    "RESTORE-ASKING",
+    "ROLE",
+    "SAVE",
+    "SHUTDOWN",
+    "SLAVEOF",
+    "SLOWLOG",
+    "SYNC",
+    "CLUSTER",
+    "ASKING",
+];
+/// Refused only in some forms: XREAD/XREADGROUP with BLOCK, CONFIG other than GET and SET of
+/// `notify-keyspace-events`.
+const BY_ARGUMENTS: &[&str] = &["XREAD", "XREADGROUP", "CONFIG"];
 
-/// Every command name that may be refused (XREAD and XREADGROUP only with BLOCK), upper-case.
+/// The one CONFIG parameter Upstash lets a client set.
+const SETTABLE_CONFIG: &[u8] = b"notify-keyspace-events";
+
+/// Where the refusals for Upstash's reasons point.
+const COMPATIBILITY_URL: &str = "https://upstash.com/docs/redis/overall/rediscompatibility";
+
+/// Every command name that may be refused, upper-case: a caller asks [`refusal`] only for these.
 pub fn candidate_names() -> impl Iterator<Item = &'static str> {
-    [BLOCKING, CONNECTION_STATE, TRANSACTION, STREAMING, ADMINISTRATIVE, &["XREAD", "XREADGROUP"]]
-        .into_iter()
-        .flatten()
-        .copied()
+    [BLOCKING, CONNECTION_STATE, TRANSACTION, STREAMING, ADMINISTRATIVE, BY_ARGUMENTS].into_iter().flatten().copied()
 }
 
 /// Upper-case name → restriction, built once: asked for every command of every request.
@@ -50,7 +88,7 @@ static TABLE: std::sync::LazyLock<HashMap<&'static [u8], Restriction>> = std::sy
     groups.iter().flat_map(|(names, kind)| names.iter().map(move |name| (name.as_bytes(), *kind))).collect()
 });
 
-/// Longer names cannot be in the table (the longest is 12 bytes).
+/// Longer names cannot be in the table (the longest is 14 bytes).
 const MAX_NAME: usize = 16;
 
 /// The restriction that applies to `command` (name first), if any.
@@ -67,7 +105,12 @@ pub fn restriction<A: AsRef<[u8]>>(command: &[A]) -> Option<Restriction> {
     if let Some(kind) = TABLE.get(upper) {
         return Some(*kind);
     }
-    ((upper == b"XREAD" || upper == b"XREADGROUP") && has_block_option(command)).then_some(Restriction::Blocking)
+    match upper {
+        b"XREAD" => xread_blocks(&command[1..], false).then_some(Restriction::Blocking),
+        b"XREADGROUP" => xread_blocks(&command[1..], true).then_some(Restriction::Blocking),
+        b"CONFIG" => (!config_allowed(&command[1..])).then_some(Restriction::Administrative),
+        _ => None,
+    }
 }
 
 /// The error text for a refused command, or `None` when it may run.
@@ -91,11 +134,38 @@ pub fn refusal<A: AsRef<[u8]>>(command: &[A]) -> Option<String> {
         Restriction::Transaction => format!(
             "ERR {name} is not available as a single command over the REST API: send the whole transaction to /multi-exec"
         ),
+        Restriction::Streaming if name == "MONITOR" => "ERR MONITOR is not available as a command over the REST API: it is served as the Server-Sent Events endpoint /monitor".to_owned(),
         Restriction::Streaming => format!(
             "ERR {name} is not available as a command over the REST API: subscribe through the Server-Sent Events endpoints /subscribe/<channel> and /psubscribe/<pattern>"
         ),
-        Restriction::Administrative => format!("ERR {name} is not available over the REST API"),
+        // Upstash's own wording first, so code matching on it behaves the same against both.
+        Restriction::Administrative => format!(
+            "ERR Command is not available: '{}'. Of the server commands Upstash runs only ACL, COMMAND, CONFIG GET, CONFIG SET notify-keyspace-events, DBSIZE, FLUSHALL, FLUSHDB, INFO and TIME. See {COMPATIBILITY_URL} for details",
+            administrative_form(&name, command)
+        ),
     })
+}
+
+/// `CONFIG SET slowlog-max-len` rather than just `CONFIG`: the subcommand is what was refused.
+fn administrative_form<A: AsRef<[u8]>>(name: &str, command: &[A]) -> String {
+    if name != "CONFIG" {
+        return name.to_owned();
+    }
+    let words: Vec<String> = command[1..]
+        .iter()
+        .take(2)
+        .enumerate()
+        .map(|(i, arg)| {
+            let text = String::from_utf8_lossy(arg.as_ref());
+            let text: String = text.chars().take(64).collect();
+            if i == 0 {
+                text.to_ascii_uppercase()
+            } else {
+                text
+            }
+        })
+        .collect();
+    std::iter::once(name.to_owned()).chain(words).collect::<Vec<_>>().join(" ")
 }
 
 fn connection_state_alternative(name: &str) -> &'static str {
@@ -106,12 +176,45 @@ fn connection_state_alternative(name: &str) -> &'static str {
     }
 }
 
-fn has_block_option<A: AsRef<[u8]>>(command: &[A]) -> bool {
-    command[1..]
-        .iter()
-        .map(AsRef::as_ref)
-        .take_while(|arg| !arg.eq_ignore_ascii_case(b"STREAMS"))
-        .any(|arg| arg.eq_ignore_ascii_case(b"BLOCK"))
+/// `CONFIG GET …`, or `CONFIG SET` whose every parameter is `notify-keyspace-events`.
+fn config_allowed<A: AsRef<[u8]>>(args: &[A]) -> bool {
+    let Some((sub, rest)) = args.split_first() else { return false };
+    let sub = sub.as_ref();
+    if sub.eq_ignore_ascii_case(b"GET") {
+        return true;
+    }
+    // CONFIG SET p1 v1 [p2 v2 …] (Redis 7): pairs; an odd count is Redis's arity error to give.
+    sub.eq_ignore_ascii_case(b"SET")
+        && !rest.is_empty()
+        && rest.len() % 2 == 0
+        && rest.iter().step_by(2).all(|p| p.as_ref().eq_ignore_ascii_case(SETTABLE_CONFIG))
+}
+
+/// Whether XREAD/XREADGROUP arguments (after the name) carry a BLOCK option, read by Redis's own
+/// grammar (`xreadCommand`): options until STREAMS, each with its fixed arity, so a group, consumer
+/// or count spelled `STREAMS` or `BLOCK` is an operand, never a keyword. Where Redis would stop
+/// with a syntax error, nothing blocks.
+fn xread_blocks<A: AsRef<[u8]>>(args: &[A], group: bool) -> bool {
+    let mut i = 0;
+    while i < args.len() {
+        let option = args[i].as_ref();
+        let more = args.len() - i - 1;
+        let is = |word: &[u8]| option.eq_ignore_ascii_case(word);
+        if is(b"BLOCK") && more >= 1 {
+            return true;
+        } else if is(b"COUNT") && more >= 1 {
+            i += 2;
+        } else if is(b"STREAMS") && more >= 1 {
+            return false;
+        } else if group && is(b"GROUP") && more >= 2 {
+            i += 3;
+        } else if group && is(b"NOACK") {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -141,12 +244,81 @@ mod tests {
     }
 
     #[test]
+    fn xread_options_follow_redis_grammar() {
+        let blocking: &[&[&str]] = &[
+            &["XREADGROUP", "GROUP", "STREAMS", "c", "BLOCK", "0", "STREAMS", "s", ">"],
+            &["XREADGROUP", "GROUP", "g", "STREAMS", "BLOCK", "0", "STREAMS", "s", ">"],
+            &["XREADGROUP", "GROUP", "g", "c", "COUNT", "STREAMS", "BLOCK", "0", "STREAMS", "s", ">"],
+            &["XREADGROUP", "NOACK", "BLOCK", "0", "GROUP", "g", "c", "STREAMS", "s", ">"],
+            &["XREAD", "COUNT", "STREAMS", "BLOCK", "0", "STREAMS", "s", "$"],
+            &["XREAD", "BLOCK", "-1", "STREAMS", "s", "$"],
+        ];
+        for cmd in blocking {
+            assert_eq!(check(cmd), Some(Restriction::Blocking), "{cmd:?}");
+        }
+        let not_blocking: &[&[&str]] = &[
+            &["XREAD", "STREAMS", "BLOCK", "s", "0", "0"],
+            &["XREADGROUP", "GROUP", "BLOCK", "c", "STREAMS", "s", ">"],
+            &["XREAD", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", "$"], // Redis: GROUP is XREADGROUP's
+            &["XREAD", "COUNT"],
+            &["XREAD", "BLOCK"],
+            &["XREAD"],
+        ];
+        for cmd in not_blocking {
+            assert_eq!(check(cmd), None, "{cmd:?}");
+        }
+    }
+
+    #[test]
+    fn server_category_as_upstash_runs_it() {
+        for allowed in [
+            &["CONFIG", "GET", "maxmemory"][..],
+            &["config", "set", "notify-keyspace-events", "KEA"],
+            &["CONFIG", "SET", "notify-keyspace-events", "", "NOTIFY-KEYSPACE-EVENTS", "Ex"],
+            &["ACL", "WHOAMI"],
+            &["COMMAND", "COUNT"],
+            &["DBSIZE"],
+            &["FLUSHALL"],
+            &["INFO"],
+            &["TIME"],
+        ] {
+            assert_eq!(check(allowed), None, "{allowed:?}");
+        }
+        for refused in [
+            &["CONFIG", "SET", "slowlog-max-len", "1"][..],
+            &["CONFIG", "SET", "notify-keyspace-events", "KEA", "maxmemory", "1"],
+            &["CONFIG", "SET", "notify-keyspace-events"],
+            &["CONFIG", "REWRITE"],
+            &["CONFIG", "RESETSTAT"],
+            &["CONFIG"],
+            &["save"],
+            &["BGSAVE"],
+            &["SLOWLOG", "GET"],
+            &["MEMORY", "USAGE", "k"],
+            &["CLUSTER", "INFO"],
+        ] {
+            assert_eq!(check(refused), Some(Restriction::Administrative), "{refused:?}");
+        }
+        let m = refusal(&["config", "set", "slowlog-max-len", "1"]).unwrap();
+        assert!(m.starts_with("ERR Command is not available: 'CONFIG SET slowlog-max-len'."), "{m}");
+        assert!(refusal(&["save"]).unwrap().starts_with("ERR Command is not available: 'SAVE'."));
+    }
+
+    #[test]
+    fn every_candidate_fits_the_name_buffer() {
+        assert!(
+            candidate_names().all(|n| n.len() <= MAX_NAME && n.bytes().all(|b| b.is_ascii_uppercase() || b == b'-'))
+        );
+    }
+
+    #[test]
     fn messages_name_the_command_and_the_way_out() {
         let m = refusal(&["blpop", "q", "0"]).unwrap();
         assert!(m.starts_with("ERR BLPOP") && m.contains("LPOP"), "{m}");
         assert!(refusal(&["watch", "k"]).unwrap().contains("/multi-exec"));
         assert!(refusal(&["select", "1"]).unwrap().contains("keyPrefix"));
         assert!(!refusal(&["wait", "1", "0"]).unwrap().contains("LPOP"));
+        assert!(refusal(&["monitor"]).unwrap().contains("/monitor"));
         assert!(refusal(&["GET", "k"]).is_none());
     }
 }

@@ -29,6 +29,9 @@ pub struct ClientConfig {
     pub retry_cap: Duration,
     /// Idle keep-alive connections kept per host.
     pub pool_size: usize,
+    /// PEM certificates to trust for `https://` instead of the built-in roots (a private CA, the
+    /// local gateway's). Certificate verification itself cannot be turned off.
+    pub tls_ca: Option<Vec<u8>>,
 }
 
 impl ClientConfig {
@@ -55,6 +58,7 @@ impl ClientConfig {
             retry_base: Duration::from_millis(50),
             retry_cap: Duration::from_secs(2),
             pool_size: 16,
+            tls_ca: None,
         })
     }
 

@@ -11,6 +11,9 @@ pub enum TransportError {
     Connect(String),
     #[error("the connection to the REST endpoint failed: {0}")]
     Io(String),
+    /// The TLS handshake failed: an untrusted, expired or misnamed certificate, or no TLS at all.
+    #[error("TLS handshake with the REST endpoint failed: {0}")]
+    Tls(String),
     /// A stream that went silent (subscriptions), where nothing is applied by the request itself.
     #[error("no answer from the REST endpoint within {0} ms")]
     Timeout(u128),
@@ -42,6 +45,8 @@ pub mod codes {
     pub const CONNECTION_REFUSED: &str = "ECONNREFUSED";
     pub const CONNECT: &str = "ECONNECT";
     pub const CONNECTION_RESET: &str = "ECONNRESET";
+    /// The TLS handshake failed (untrusted, expired or misnamed certificate).
+    pub const TLS: &str = "ETLS";
     /// Timed out and provably not applied: never sent (a command), or nothing to apply (a stream).
     pub const TIMEOUT: &str = "ETIMEDOUT";
     /// Timed out after it was sent: it may have been applied.
@@ -63,6 +68,7 @@ pub mod codes {
         CONNECTION_REFUSED,
         CONNECT,
         CONNECTION_RESET,
+        TLS,
         TIMEOUT,
         TIMEOUT_MAYBE_APPLIED,
         UNAUTHORIZED,
@@ -82,6 +88,7 @@ impl TransportError {
             Self::ConnectRefused(_) => codes::CONNECTION_REFUSED,
             Self::Connect(_) => codes::CONNECT,
             Self::Io(_) => codes::CONNECTION_RESET,
+            Self::Tls(_) => codes::TLS,
             Self::Timeout(_) => codes::TIMEOUT,
             Self::Unanswered(_) => codes::TIMEOUT_MAYBE_APPLIED,
             Self::Unauthorized(_) => codes::UNAUTHORIZED,

@@ -37,7 +37,7 @@ impl Http {
             TransportError::Config("the REST token contains characters that cannot be sent in a header".into())
         })?;
         headers.insert(AUTHORIZATION, sensitive(bearer));
-        let client = reqwest::Client::builder()
+        let client = with_tls(reqwest::Client::builder(), &config)?
             .default_headers(headers)
             .http1_only()
             .tcp_nodelay(true)
@@ -85,9 +85,29 @@ impl Http {
     }
 }
 
+/// Trust exactly the configured CA certificates when there are some (as Node's `tls.ca` does),
+/// else the built-in roots. Used by every HTTP client of the transport.
+pub(crate) fn with_tls(
+    builder: reqwest::ClientBuilder,
+    config: &ClientConfig,
+) -> Result<reqwest::ClientBuilder, TransportError> {
+    let Some(pem) = &config.tls_ca else { return Ok(builder) };
+    let certs = reqwest::Certificate::from_pem_bundle(pem)
+        .map_err(|e| TransportError::Config(format!("tls.ca is not PEM certificates: {}", root_cause(&e))))?;
+    if certs.is_empty() {
+        return Err(TransportError::Config(
+            "tls.ca holds no certificate: expected PEM text with -----BEGIN CERTIFICATE-----".into(),
+        ));
+    }
+    Ok(certs.into_iter().fold(builder.tls_built_in_root_certs(false), |b, cert| b.add_root_certificate(cert)))
+}
+
 /// A reqwest failure as a [`TransportError`], so every request path reports failures alike.
 pub(crate) fn classify(e: reqwest::Error, timeout: Duration) -> TransportError {
     let cause = root_cause(&e);
+    if let Some(tls) = tls_failure(&e) {
+        return tls;
+    }
     if e.is_builder() {
         TransportError::Config(format!("invalid request: {cause}"))
     } else if e.is_timeout() {
@@ -116,6 +136,42 @@ pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         current = next;
     }
     current.to_string()
+}
+
+/// A rustls error anywhere in the chain (reqwest wraps it in an `io::Error`), with a hint for the
+/// certificate problems a configuration can fix.
+fn tls_failure(e: &reqwest::Error) -> Option<TransportError> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(err) = current {
+        if let Some(rustls) = rustls_in(err) {
+            let hint = match rustls {
+                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
+                    ": the certificate is not signed by a trusted CA (pass the CA as tls: { ca })"
+                }
+                rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. },
+                ) => ": the certificate does not name this host",
+                rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::Expired | rustls::CertificateError::ExpiredContext { .. },
+                ) => ": the certificate has expired",
+                _ => "",
+            };
+            return Some(TransportError::Tls(format!("{rustls}{hint}")));
+        }
+        current = err.source();
+    }
+    None
+}
+
+/// `err` itself, or what `io::Error` wrappers (which hide it from `source()`) carry inside.
+fn rustls_in<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = err;
+    loop {
+        if let Some(rustls) = current.downcast_ref::<rustls::Error>() {
+            return Some(rustls);
+        }
+        current = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
 }
 
 fn source_io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {

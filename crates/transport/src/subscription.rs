@@ -107,7 +107,7 @@ impl Subscriptions {
     pub fn new(config: Arc<ClientConfig>, sink: EventSink, spawn: Spawner) -> Result<Self, TransportError> {
         // No overall timeout: these responses never end. Until its confirmation a stream is bounded
         // by `request_timeout` (connecting included), then by IDLE_LIMIT.
-        let http = reqwest::Client::builder()
+        let http = crate::http::with_tls(reqwest::Client::builder(), &config)?
             .http1_only()
             .tcp_nodelay(true)
             .build()

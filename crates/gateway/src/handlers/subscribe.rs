@@ -35,24 +35,40 @@ pub async fn stream(state: Arc<State>, kind: Kind, names: Vec<Vec<u8>>) -> Resul
             "ERR name at least one channel: /subscribe/<channel> or /psubscribe/<pattern>".into(),
         ));
     }
-    let mut conn = Connection::open(state.pool.target()).await?;
+    // Each stream holds a Redis connection for as long as it is open: their number is capped, and
+    // the permit lives exactly as long as the stream's pump.
+    let permit = state
+        .streams
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
+    let mut conn = state.pool.dedicated().await?;
     let verb: &[u8] = match kind {
         Kind::Channels => b"SUBSCRIBE",
         Kind::Patterns => b"PSUBSCRIBE",
     };
     let mut command = vec![verb.to_vec()];
     command.extend(names.iter().cloned());
-    conn.send(&[command]).await?;
 
     let (tx, rx) = mpsc::channel(BUFFERED_EVENTS + names.len());
-    for _ in &names {
-        let reply = conn.read(false).await?;
-        if let Value::Error(message) = reply.value {
-            return Err(GatewayError::BadRequest(message));
+    let timeout = state.config.request_timeout;
+    let confirm = async {
+        conn.send(&[command]).await?;
+        for _ in &names {
+            let reply = conn.read(false).await?;
+            if let Value::Error(message) = reply.value {
+                return Err(GatewayError::BadRequest(message));
+            }
+            tx.try_send(frame(&reply.value)).expect("the channel has room for every confirmation");
         }
-        tx.try_send(frame(&reply.value)).expect("the channel has room for every confirmation");
-    }
-    tokio::spawn(pump(conn, tx, state.config.keepalive_interval, state.shutdown.clone()));
+        Ok(())
+    };
+    tokio::time::timeout(timeout, confirm).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
+    let (keepalive, shutdown) = (state.config.keepalive_interval, state.shutdown.clone());
+    tokio::spawn(async move {
+        pump(conn, tx, keepalive, shutdown).await;
+        drop(permit);
+    });
 
     let mut response = Response::new(ChannelBody::new(rx).boxed());
     let headers = response.headers_mut();

@@ -6,3 +6,4 @@ pub mod response;
 mod router;
 pub mod server;
 pub mod state;
+mod tls;

@@ -68,9 +68,14 @@ async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Bod
     }
 }
 
+/// The whole body, within the size limit and the request timeout (a client that stops sending
+/// halfway holds its task no longer than that).
 async fn read_body(req: Request<Incoming>, state: &State) -> Result<Vec<u8>, GatewayError> {
     let content_length = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
-    read_limited(req.into_body(), content_length, state.config.max_body).await
+    let timeout = state.config.request_timeout;
+    tokio::time::timeout(timeout, read_limited(req.into_body(), content_length, state.config.max_body))
+        .await
+        .map_err(|_| GatewayError::BodyTimeout(timeout.as_millis()))?
 }
 
 /// `Upstash-Encoding: base64` and `Upstash-Response-Format: json|resp2`.

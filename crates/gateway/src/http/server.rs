@@ -11,14 +11,17 @@ use tokio::task::JoinHandle;
 
 use super::router::handle;
 use super::state::State;
+use super::tls::HANDSHAKE_TIMEOUT;
 use crate::redis::Pool;
 use crate::scripts::ScriptAliases;
 use crate::sync_token::SyncTokens;
 use crate::{GatewayConfig, GatewayError};
+use tokio_rustls::TlsAcceptor;
 
 /// A gateway that is accepting requests.
 pub struct RunningGateway {
     local_addr: SocketAddr,
+    tls: bool,
     shutdown: watch::Sender<bool>,
     stopped: watch::Receiver<bool>,
     task: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -30,20 +33,23 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     let listener =
         TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
     let local_addr = listener.local_addr().map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
+    let tls = config.tls.as_ref().map(super::tls::acceptor).transpose()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (stopped_tx, stopped) = watch::channel(false);
     let state = Arc::new(State {
-        pool: Pool::new(config.redis.clone(), config.pool_size),
+        pool: Pool::new(config.redis.clone(), config.pool_size, config.pool_timeout, config.max_reply),
         scripts: ScriptAliases::default(),
         sync_tokens: SyncTokens::new(),
+        streams: Arc::new(tokio::sync::Semaphore::new(config.max_streams)),
         shutdown: shutdown_rx.clone(),
         config,
     });
+    let is_tls = tls.is_some();
     let task = tokio::spawn(async move {
-        serve(listener, state, shutdown_rx).await;
+        serve(listener, tls, state, shutdown_rx).await;
         let _ = stopped_tx.send(true);
     });
-    Ok(RunningGateway { local_addr, shutdown, stopped, task: std::sync::Mutex::new(Some(task)) })
+    Ok(RunningGateway { local_addr, tls: is_tls, shutdown, stopped, task: std::sync::Mutex::new(Some(task)) })
 }
 
 /// Starts the gateway on a thread of its own with a single-threaded runtime, and resolves once it
@@ -78,7 +84,12 @@ pub async fn start_on_own_thread(config: GatewayConfig) -> Result<RunningGateway
     started_rx.await.map_err(|_| GatewayError::Config("the gateway thread ended before it listened".into()))?
 }
 
-async fn serve(listener: TcpListener, state: Arc<State>, mut shutdown: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let graceful = GracefulShutdown::new();
     loop {
         tokio::select! {
@@ -90,11 +101,26 @@ async fn serve(listener: TcpListener, state: Arc<State>, mut shutdown: watch::Re
                     let state = state.clone();
                     async move { Ok::<_, std::convert::Infallible>(handle(req, state).await) }
                 });
-                let conn = http1::Builder::new().timer(TokioTimer::new()).serve_connection(TokioIo::new(stream), service);
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
+                let http = http1::Builder::new().timer(TokioTimer::new()).clone();
+                match &tls {
+                    None => {
+                        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                        tokio::spawn(async move {
+                            let _ = conn.await;
+                        });
+                    }
+                    // The handshake runs in the connection's own task, bounded, so a client that
+                    // never finishes it holds nothing but its socket.
+                    Some(acceptor) => {
+                        let (acceptor, watcher) = (acceptor.clone(), graceful.watcher());
+                        tokio::spawn(async move {
+                            let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await else {
+                                return;
+                            };
+                            let _ = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await;
+                        });
+                    }
+                }
             }
             _ = shutdown.changed() => break,
         }
@@ -109,9 +135,9 @@ impl RunningGateway {
         self.local_addr
     }
 
-    /// `http://host:port`, the value for `UPSTASH_REDIS_REST_URL`.
+    /// `http://host:port` (`https://` with TLS), the value for `UPSTASH_REDIS_REST_URL`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        format!("{}://{}", if self.tls { "https" } else { "http" }, self.local_addr)
     }
 
     /// Stops accepting, drains in-flight requests (bounded by the drain timeout) and returns.

@@ -1,5 +1,7 @@
 use fragment_redis_protocol::reply::Encoding;
-use tokio::sync::watch;
+use std::sync::Arc;
+
+use tokio::sync::{watch, Semaphore};
 
 use crate::redis::Pool;
 use crate::scripts::ScriptAliases;
@@ -12,6 +14,8 @@ pub struct State {
     pub pool: Pool,
     pub scripts: ScriptAliases,
     pub sync_tokens: SyncTokens,
+    /// One permit per open Server-Sent Events stream (`GatewayConfig::max_streams`).
+    pub streams: Arc<Semaphore>,
     /// Flips to `true` when the gateway starts draining; SSE streams end on it.
     pub shutdown: watch::Receiver<bool>,
 }

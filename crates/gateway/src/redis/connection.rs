@@ -6,7 +6,12 @@ use tokio::net::TcpStream;
 
 use crate::{GatewayError, RedisTarget};
 
+/// Bounds the whole dial: TCP connect and the AUTH/SELECT handshake (a mute server never hangs it).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Read buffer kept between replies; a larger one (after a large reply) is given back.
+const BUFFER: usize = 16 * 1024;
+/// Bulk replies from this size on are handed over without a copy (see `take_large_bulk`).
+const LARGE_BULK: usize = 1024 * 1024;
 
 /// One reply, with its exact wire bytes when the caller asked for them (`resp2` responses).
 pub struct Reply {
@@ -20,21 +25,30 @@ pub struct Connection {
     buf: Vec<u8>,
     /// Start of the unread part of `buf`.
     pos: usize,
+    /// Largest reply read; see [`crate::GatewayConfig::max_reply`].
+    max_reply: usize,
 }
 
 impl Connection {
-    /// Dials Redis and runs the handshake the URL asks for (AUTH, SELECT).
-    pub async fn open(target: &RedisTarget) -> Result<Self, GatewayError> {
+    /// Dials Redis and runs the handshake the URL asks for (AUTH, SELECT), within [`CONNECT_TIMEOUT`].
+    pub async fn open(target: &RedisTarget, max_reply: usize) -> Result<Self, GatewayError> {
+        tokio::time::timeout(CONNECT_TIMEOUT, Self::dial(target, max_reply)).await.map_err(|_| {
+            GatewayError::RedisUnavailable {
+                target: format!("{}:{}", target.host, target.port),
+                reason: format!("no connection and handshake within {} ms", CONNECT_TIMEOUT.as_millis()),
+            }
+        })?
+    }
+
+    async fn dial(target: &RedisTarget, max_reply: usize) -> Result<Self, GatewayError> {
         let unavailable = |reason: String| GatewayError::RedisUnavailable {
             target: format!("{}:{}", target.host, target.port),
             reason,
         };
-        let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((target.host.as_str(), target.port)))
-            .await
-            .map_err(|_| unavailable("connect timed out".into()))?
-            .map_err(|e| unavailable(e.to_string()))?;
+        let stream =
+            TcpStream::connect((target.host.as_str(), target.port)).await.map_err(|e| unavailable(e.to_string()))?;
         stream.set_nodelay(true).map_err(|e| unavailable(e.to_string()))?;
-        let mut conn = Self { stream, buf: Vec::with_capacity(16 * 1024), pos: 0 };
+        let mut conn = Self { stream, buf: Vec::with_capacity(BUFFER), pos: 0, max_reply };
         let mut handshake: Vec<Command> = Vec::new();
         if let Some(password) = &target.password {
             let mut auth = vec![b"AUTH".to_vec()];
@@ -65,15 +79,26 @@ impl Connection {
         self.stream.write_all(&out).await.map_err(io_error)
     }
 
-    /// Reads the next reply.
+    /// Reads the next reply, refusing one larger than the reply limit (the connection must then be
+    /// dropped: the rest of that reply is still on its way).
     pub async fn read(&mut self, keep_raw: bool) -> Result<Reply, GatewayError> {
         loop {
+            if let Some(value) = self.take_large_bulk(keep_raw) {
+                return Ok(Reply { value, raw: None });
+            }
             if let Some((value, used)) = resp::parse(&self.buf[self.pos..])? {
+                // A reply that arrived whole in one read is held to the same limit.
+                if used > self.max_reply {
+                    return Err(GatewayError::ReplyTooLarge { limit: self.max_reply, actual: used });
+                }
                 let raw = keep_raw.then(|| self.buf[self.pos..self.pos + used].to_vec());
                 self.pos += used;
                 if self.pos == self.buf.len() {
                     self.buf.clear();
                     self.pos = 0;
+                    if self.buf.capacity() > 4 * BUFFER {
+                        self.buf = Vec::with_capacity(BUFFER); // do not hold a large reply's memory
+                    }
                 }
                 return Ok(Reply { value, raw });
             }
@@ -81,12 +106,40 @@ impl Connection {
                 self.buf.drain(..self.pos);
                 self.pos = 0;
             }
-            self.buf.reserve(16 * 1024);
+            // A bulk string says its length up front: refuse it before reading it, or read it
+            // into one allocation of the right size.
+            let announced = resp::announced_len(&self.buf);
+            let at_least = announced.unwrap_or(0).max(self.buf.len());
+            if at_least > self.max_reply {
+                return Err(GatewayError::ReplyTooLarge { limit: self.max_reply, actual: at_least });
+            }
+            match announced {
+                Some(total) if total > self.buf.len() => self.buf.reserve_exact(total - self.buf.len()),
+                _ => self.buf.reserve(BUFFER),
+            }
             let n = self.stream.read_buf(&mut self.buf).await.map_err(io_error)?;
             if n == 0 {
                 return Err(GatewayError::RedisIo("Redis closed the connection".into()));
             }
         }
+    }
+
+    /// A large bulk string that fills the buffer exactly becomes the value without a copy: the
+    /// buffer itself is handed over, so a 60 MB GET holds the value once, not twice.
+    fn take_large_bulk(&mut self, keep_raw: bool) -> Option<Value> {
+        if keep_raw || self.pos != 0 || self.buf.len() < LARGE_BULK {
+            return None;
+        }
+        let total =
+            resp::announced_len(&self.buf).filter(|&total| total == self.buf.len() && total <= self.max_reply)?;
+        if &self.buf[total - 2..] != b"\r\n" {
+            return None; // malformed: let the parser report it
+        }
+        let header = self.buf.iter().position(|&b| b == b'\n')? + 1;
+        let mut bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(BUFFER));
+        bytes.truncate(total - 2);
+        bytes.drain(..header);
+        Some(Value::Bulk(bytes))
     }
 
     /// True when an idle connection is still open and has nothing unexpected to say.

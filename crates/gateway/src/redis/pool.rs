@@ -1,4 +1,5 @@
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -13,24 +14,34 @@ pub struct Pool {
 
 struct Inner {
     target: RedisTarget,
+    size: usize,
+    /// Every wait for a free connection is bounded by this.
+    wait: Duration,
+    /// Replies larger than this are refused (see [`Connection::read`]).
+    max_reply: usize,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
 }
 
 impl Pool {
-    pub fn new(target: RedisTarget, size: usize) -> Self {
-        Self {
-            inner: Arc::new(Inner { target, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }),
-        }
+    pub fn new(target: RedisTarget, size: usize, wait: Duration, max_reply: usize) -> Self {
+        let permits = Arc::new(Semaphore::new(size));
+        Self { inner: Arc::new(Inner { target, size, wait, max_reply, idle: Mutex::new(Vec::new()), permits }) }
     }
 
-    pub fn target(&self) -> &RedisTarget {
-        &self.inner.target
+    /// A new connection outside the pool (an SSE stream's), with the pool's reply limit.
+    pub async fn dedicated(&self) -> Result<Connection, GatewayError> {
+        Connection::open(&self.inner.target, self.inner.max_reply).await
     }
 
-    /// An open connection: an idle one that is still alive, or a new one.
+    /// An open connection: an idle one that is still alive, or a new one. Waits at most the pool's
+    /// wait for one to be free: a 503 beats a request that hangs because others hold the pool.
     pub async fn get(&self) -> Result<PooledConnection, GatewayError> {
-        let permit = self.inner.permits.clone().acquire_owned().await.expect("the pool semaphore is never closed");
+        let waiting = self.inner.permits.clone().acquire_owned();
+        let permit = tokio::time::timeout(self.inner.wait, waiting)
+            .await
+            .map_err(|_| GatewayError::PoolExhausted { waited_ms: self.inner.wait.as_millis(), size: self.inner.size })?
+            .expect("the pool semaphore is never closed");
         let reused = loop {
             let candidate = self.inner.idle.lock().expect("pool lock").pop();
             match candidate {
@@ -41,7 +52,7 @@ impl Pool {
         };
         let conn = match reused {
             Some(conn) => conn,
-            None => Connection::open(&self.inner.target).await?,
+            None => Connection::open(&self.inner.target, self.inner.max_reply).await?,
         };
         Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
     }
