@@ -7,6 +7,7 @@
 //   npm run bench -- --smoke               seconds per client: checks the harness, judges nothing
 //   npm run bench -- --rtt=0,10 --clients=ours,ioredis-auto --max-in-flight=8 --out=/tmp/b
 //   npm run bench -- --skip=stream,boundary
+//   npm run bench -- --cpu-prof=/tmp/prof    V8 CPU profile of every client process (profile-summary.js reads them)
 
 const { spawn, execFileSync } = require('node:child_process')
 const os = require('node:os')
@@ -82,6 +83,7 @@ function parseArgs(argv) {
     else if (flag === '--max-in-flight') args.maxInFlight = Number(value)
     else if (flag === '--rate') args.rate = Number(value)
     else if (flag === '--out') args.out = path.resolve(value)
+    else if (flag === '--cpu-prof') args.cpuProfDir = path.resolve(value || 'benchmark/results/profiles')
     else usage(`unknown argument ${arg}`)
   }
   args.rtts ??= args.smoke ? [0, 2] : [0, 2, 10, 40]
@@ -184,6 +186,7 @@ async function main() {
     webRate: args.rate,
     maxInFlight: args.maxInFlight,
     smoke: args.smoke,
+    cpuProfDir: args.cpuProfDir,
     log,
   })
   const suites = args.smoke ? ['gateway'] : SUITES

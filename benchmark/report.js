@@ -247,6 +247,29 @@ function markdown(results) {
         `${c.serial.p50Ms != null ? ` (p50 ${c.serial.p50Ms} ms)` : ''}; \`-c 8 -P 100\` GET ${fmt.int(c.pipelined.rps)}/s.`,
     )
   }
+  const stream = results.suites?.stream
+  if (stream) {
+    const row = (scenario, n) => stream.results.find((r) => r.scenario === scenario && r.consumers === n)
+    const [ours, peer] = [...new Set(stream.results.map((r) => r.scenario))]
+    lines.push('')
+    lines.push(
+      `Chat-stream fan-out (benchmark/stream.js, RTT 0, no proxy): append → reader p50 / p99 ` +
+        `${fmt.ms(row(ours, 1)?.p50)} / ${fmt.ms(row(ours, 1)?.p99)} ms (1 reader), ` +
+        `${peer} ${fmt.ms(row(peer, 1)?.p50)} / ${fmt.ms(row(peer, 1)?.p99)} ms; streamed-producer throughput vs ioredis pub/sub ` +
+        `${stream.ratios.throughputVsIoredis1.toFixed(2)}× (1 reader), ${stream.ratios.throughputVsIoredis20.toFixed(2)}× (20 readers).`,
+    )
+  }
+  const boundary = results.suites?.boundary
+  if (boundary) {
+    lines.push('')
+    lines.push(
+      `JS ↔ Rust boundary (benchmark/boundary.js, RTT 0): ` +
+        boundary.results
+          .map((r) => `${r.name}: ${r.jsMicrosPerCommand.toFixed(2)} µs JS-thread time per command`)
+          .join('; ') +
+        '.',
+    )
+  }
   lines.push('')
   lines.push('**Targets** (issue 9, ratios from this run):')
   lines.push('')

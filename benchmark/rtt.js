@@ -71,9 +71,9 @@ function startProxy() {
 }
 
 /** One client-runner process; resolves its result, rejects on error, crash or `timeoutMs`. */
-function runClient(config, timeoutMs) {
+function runClient(config, timeoutMs, execArgv = []) {
   return new Promise((resolve, reject) => {
-    const child = fork(RUNNER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(RUNNER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
     let settled = false
     const settle = (fn, value) => {
       if (settled) return
@@ -156,11 +156,11 @@ async function preload(redisUrl) {
 }
 
 /**
- * options: { rtts, clients, workloads, durations, webRate, maxInFlight, smoke, log }.
+ * options: { rtts, clients, workloads, durations, webRate, maxInFlight, smoke, cpuProfDir, log }.
  * Resolves { ceiling, runs: [{ client, rttMs, workloads, proxy, loadavg, … }] }.
  */
 async function runSweep(options) {
-  const { rtts, clients, workloads, durations, webRate, maxInFlight, smoke, log } = options
+  const { rtts, clients, workloads, durations, webRate, maxInFlight, smoke, cpuProfDir, log } = options
   const stack = await startDevStack()
   const proxy = startProxy()
   try {
@@ -188,7 +188,11 @@ async function runSweep(options) {
           webRate,
           durations,
         }
-        const result = await runClient(config, durations.runnerTimeoutMs)
+        // --cpu-prof: V8's sampling profile of each client process, named after client and RTT.
+        const execArgv = cpuProfDir
+          ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${kind}-rtt${rttMs}.cpuprofile`]
+          : []
+        const result = await runClient(config, durations.runnerTimeoutMs, execArgv)
         runs.push({
           ...result,
           label: CLIENTS[kind].label,
