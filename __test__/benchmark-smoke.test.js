@@ -69,6 +69,8 @@ describe('npm run bench -- --smoke', () => {
     expect(results.machine.cpus).toBeGreaterThan(0)
     expect(results.machine.node).toBe(process.version)
     expect(results.machine).toHaveProperty('rustc')
+    expect(['release', 'debug']).toContain(results.machine.addon.build)
+    expect(results.machine.addon.path).toMatch(/\.node$/)
     expect(Date.parse(results.finishedAt)).toBeGreaterThanOrEqual(Date.parse(results.startedAt))
     expect(results.config.rtts.length).toBeGreaterThan(0)
     expect(results.config.clients).toEqual(CLIENTS)

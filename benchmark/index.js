@@ -10,6 +10,8 @@
 //   npm run bench -- --cpu-prof=/tmp/prof    V8 CPU profile of every client process (profile-summary.js reads them)
 
 const { spawn, execFileSync } = require('node:child_process')
+const crypto = require('node:crypto')
+const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { runSweep, CLIENTS, WORKLOADS } = require('./rtt.js')
@@ -83,6 +85,7 @@ function parseArgs(argv) {
     else if (flag === '--max-in-flight') args.maxInFlight = Number(value)
     else if (flag === '--rate') args.rate = Number(value)
     else if (flag === '--out') args.out = path.resolve(value)
+    else if (flag === '--allow-debug-addon') args.allowDebugAddon = true
     else if (flag === '--cpu-prof') args.cpuProfDir = path.resolve(value || 'benchmark/results/profiles')
     else usage(`unknown argument ${arg}`)
   }
@@ -108,6 +111,27 @@ function versionOf(cmd, argv) {
   }
 }
 
+// A debug addon runs many times slower, and `npm run build:debug` (what the test workflow uses)
+// leaves one in place that scripts/prepare.js will not replace: say which build is measured.
+const DEBUG_ADDON = path.join(__dirname, '..', 'target', 'debug', 'libfragment_redis_native.so')
+const DEBUG_SIZE_BYTES = 30 * 2 ** 20 // release builds are stripped and a few MB; debug ones tens of MB
+
+function addon() {
+  require('../lib/native.js')
+  const file = Object.keys(require.cache).find((f) => f.endsWith('.node'))
+  if (!file) return { path: null, build: 'unknown' }
+  const bytes = fs.statSync(file).size
+  const sha256 = (f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')
+  const sameAsDebug =
+    fs.existsSync(DEBUG_ADDON) && fs.statSync(DEBUG_ADDON).size === bytes && sha256(DEBUG_ADDON) === sha256(file)
+  return {
+    path: path.relative(path.join(__dirname, '..'), file),
+    bytes,
+    sha256: sha256(file).slice(0, 16),
+    build: sameAsDebug || bytes > DEBUG_SIZE_BYTES ? 'debug' : 'release',
+  }
+}
+
 function machine() {
   const cpus = os.cpus()
   return {
@@ -119,6 +143,7 @@ function machine() {
     rustc: versionOf('rustc', ['-V']),
     redis: versionOf('redis-server', ['--version'])?.split(' sha=')[0] ?? null,
     loadavgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+    addon: addon(),
   }
 }
 
@@ -156,13 +181,21 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130))
   const log = (line) => process.stderr.write(`${line}\n`)
   const startedAt = new Date().toISOString()
+  const host = machine()
+  if (host.addon.build === 'debug' && !args.smoke && !args.allowDebugAddon) {
+    console.error(
+      `benchmark: ${host.addon.path} is a debug build (${(host.addon.bytes / 2 ** 20).toFixed(0)} MB); its numbers would ` +
+        'say nothing. Build the release addon (npm run build) or pass --allow-debug-addon.',
+    )
+    process.exit(2)
+  }
   const results = {
     schema: 1,
     benchmark: 'rtt',
     startedAt,
     finishedAt: null,
     smoke: args.smoke,
-    machine: machine(),
+    machine: host,
     config: {
       rtts: args.rtts,
       clients: args.clients,
