@@ -172,7 +172,8 @@ function markdown(results) {
   const lines = []
   lines.push(
     `Run ${results.startedAt}${results.smoke ? ' (**smoke run**: durations far too short to judge anything)' : ''}: ` +
-      `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${m.rustc ?? 'rustc unknown'}, ${m.redis ?? 'redis-server unknown'}. ` +
+      `${m.cpus} × ${m.cpuModel}, Node ${m.node}, ${m.rustc ?? 'rustc unknown'}, ${m.redis ?? 'redis-server unknown'}, ` +
+      `${m.addon?.build ?? 'unknown'} addon ${m.addon?.sha256 ?? ''}. ` +
       `1-minute load average during the run ${load.min.toFixed(1)}–${load.max.toFixed(1)}` +
       (load.contended ? ` on ${m.cpus} cores: **measured under contention** (other work shared the cores).` : '.'),
   )
