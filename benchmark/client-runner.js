@@ -101,6 +101,12 @@ function summarize(samples) {
   }
 }
 
+function heapAndOutside() {
+  const m = process.memoryUsage()
+  const mb = (bytes) => Number((bytes / 2 ** 20).toFixed(1))
+  return { endRssMB: mb(m.rss), endHeapTotalMB: mb(m.heapTotal), endOutsideHeapMB: mb(m.rss - m.heapTotal) }
+}
+
 /** CPU (user + system, all threads of this process) and RSS around `fn`; `ops` is what fn did. */
 async function metered(fn) {
   let peakRss = process.memoryUsage.rss()
@@ -123,6 +129,8 @@ async function metered(fn) {
       cpuMicrosPerOp: Number((cpuMicros / out.ops).toFixed(2)),
       cpuUtilization: Number((cpuMicros / 1000 / wallMs).toFixed(3)), // cores busy, on average
       peakRssMB: Number((Math.max(peakRss, process.memoryUsage.rss()) / 2 ** 20).toFixed(1)),
+      // Where the RSS is at the end: V8's heap, or memory outside it (addon, allocator, buffers).
+      ...heapAndOutside(),
     }
   } finally {
     clearInterval(sampler)
