@@ -12,6 +12,7 @@ const { execFile } = require('node:child_process')
 const http = require('node:http')
 const net = require('node:net')
 const os = require('node:os')
+const fs = require('node:fs')
 const { startDevStack } = require('../lib/dev-stack')
 
 const KEYS = 1000
@@ -80,6 +81,19 @@ async function connectResp(port) {
   }
 }
 
+// CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. The
+// gateway's CPU per GET holds still on a loaded machine, where its GETs/s and the ratio do not.
+const CLOCK_TICKS_PER_SEC = 100 // USER_HZ: 100 on every Linux architecture Node runs on
+function cpuMsOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields[0] is field 3 (state)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC // utime, stime
+  } catch {
+    return null
+  }
+}
+
 // --- HTTP ---------------------------------------------------------------------------------------
 
 function post(agent, url, token, path, body) {
@@ -129,7 +143,7 @@ async function preload(redisPort) {
 // Bodies are built once so the (single-process, CPU-sharing) client spends its time on HTTP, not
 // on JSON.stringify. Every value has the same size, so a correct reply to a given body always has
 // the same length: the warm-up checks each reply fully, the timed loop then checks just the length.
-async function gatewayThroughput({ url, token }) {
+async function gatewayThroughput({ url, token, pids }) {
   const target = new URL(url)
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
   const bodies = []
@@ -174,8 +188,15 @@ async function gatewayThroughput({ url, token }) {
 
   try {
     await runFor(WARMUP_MS)
+    const cpuBefore = cpuMsOf(pids.gateway)
     const { requests, seconds } = await runFor(MEASURE_MS)
-    return { getsPerSec: (requests * BATCH) / seconds, requests, seconds }
+    const cpuMs = cpuBefore === null ? null : cpuMsOf(pids.gateway) - cpuBefore
+    return {
+      getsPerSec: (requests * BATCH) / seconds,
+      requests,
+      seconds,
+      cpuMicrosPerGet: cpuMs === null ? null : (cpuMs * 1000) / (requests * BATCH),
+    }
   } finally {
     agent.destroy()
   }
@@ -277,6 +298,11 @@ function report(r) {
   const ms = (n) => n.toFixed(3)
   const rows = [
     ['gateway  POST /pipeline', 'GET/s', int(r.gateway.getsPerSec)],
+    [
+      'gateway  CPU per GET (whole process)',
+      'µs',
+      r.gateway.cpuMicrosPerGet === null ? 'n/a' : r.gateway.cpuMicrosPerGet.toFixed(3),
+    ],
     ['redis    redis-benchmark -P', 'GET/s', int(r.direct.getsPerSec)],
     [
       'ratio    gateway / direct',
@@ -303,6 +329,7 @@ function report(r) {
       batch: BATCH,
       concurrency: CONCURRENCY,
       gatewayGetsPerSec: Math.round(r.gateway.getsPerSec),
+      gatewayCpuMicrosPerGet: r.gateway.cpuMicrosPerGet === null ? null : Number(r.gateway.cpuMicrosPerGet.toFixed(3)),
       directGetsPerSec: Math.round(r.direct.getsPerSec),
       ratio: Number(r.ratio.toFixed(4)),
       gatewayP50Ms: Number(ms(r.gatewayLatency.p50Ms)),

@@ -108,17 +108,36 @@ fn write_bytes(bytes: &[u8], encoding: Encoding, out: &mut String) {
             B64.encode_string(bytes, out);
             out.push('"');
         }
-        Encoding::Plain => write_json_string(&String::from_utf8_lossy(bytes), out),
+        // Valid UTF-8 (nearly every reply) is checked by the fast validator and borrowed; only
+        // invalid bytes take the slower replacing path.
+        Encoding::Plain => match std::str::from_utf8(bytes) {
+            Ok(text) => write_json_string(text, out),
+            Err(_) => write_json_string(&String::from_utf8_lossy(bytes), out),
+        },
     }
 }
 
 /// JSON string escaping without an intermediate allocation: runs of plain characters are copied
 /// whole, and only `"`, `\\` and control characters are escaped (all JSON requires).
+///
+/// This is the gateway's hottest loop (every plain-JSON reply string passes through it), so plain
+/// bytes are skipped eight at a time; only a word that may hold an escape is looked at byte by
+/// byte. An escaped byte is ASCII, so every slice below starts and ends on a char boundary.
 fn write_json_string(text: &str, out: &mut String) {
+    use std::fmt::Write as _;
     out.reserve(text.len() + 2);
     out.push('"');
+    let bytes = text.as_bytes();
     let mut plain_from = 0;
-    for (i, byte) in text.bytes().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            if !may_need_escape(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let byte = bytes[i];
         let escape = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -126,18 +145,32 @@ fn write_json_string(text: &str, out: &mut String) {
             b'\r' => "\\r",
             b'\t' => "\\t",
             0..=0x1f => "",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&text[plain_from..i]);
         if escape.is_empty() {
-            out.push_str(&format!("\\u{byte:04x}"));
+            let _ = write!(out, "\\u{byte:04x}"); // into the String itself: no temporary allocation
         } else {
             out.push_str(escape);
         }
-        plain_from = i + 1;
+        i += 1;
+        plain_from = i;
     }
     out.push_str(&text[plain_from..]);
     out.push('"');
+}
+
+/// False only when none of the eight bytes of `word` is `"`, `\\` or below 0x20 (never wrong in
+/// that direction; it may say true for a word that turns out to be plain).
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
+    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+    below_0x20 || has_zero_byte(word ^ (ONES * u64::from(b'"'))) || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
@@ -184,6 +217,34 @@ mod tests {
         let mut ours = String::new();
         write_json_string(&all, &mut ours);
         assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), all);
+    }
+
+    /// Every escaped byte at every offset around the eight-byte words, next to multi-byte chars.
+    #[test]
+    fn escaping_is_exact_at_every_word_offset() {
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '€', '😀', ' ', '~', '\u{7f}'] {
+            for len in 0..20 {
+                for at in 0..=len {
+                    let text: String =
+                        (0..len).map(|i| if i == at { special } else { (b'a' + (i % 26) as u8) as char }).collect();
+                    let mut ours = String::new();
+                    write_json_string(&text, &mut ours);
+                    assert_eq!(ours, serde_json::to_string(&text).unwrap(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_filter_never_misses_an_escape() {
+        for special in (0u8..0x20).chain([b'"', b'\\']) {
+            for at in 0..8 {
+                let mut word = *b"abcdefgh";
+                word[at] = special;
+                assert!(may_need_escape(u64::from_le_bytes(word)), "{special:#x} at {at}");
+            }
+        }
+        assert!(!may_need_escape(u64::from_le_bytes(*b"pl\xE2\x82\xAC ~\x7f")));
     }
 
     #[test]
