@@ -67,6 +67,18 @@ function createResumableStreamContext(options = {}) {
 
   /** Runs `makeStream()`, writing every chunk to Redis; the caller has claimed `streamId`. */
   async function produce(streamId, makeStream) {
+    // Registered before the first await, while the caller's request is surely still in scope.
+    let resolveDone
+    waitUntil(new Promise((resolve) => (resolveDone = resolve)))
+    try {
+      return await startProducing(streamId, makeStream, resolveDone)
+    } catch (error) {
+      resolveDone()
+      throw error
+    }
+  }
+
+  async function startProducing(streamId, makeStream, resolveDone) {
     await redis.del(streams.key(streamId)) // a stream id used again starts afresh
     const writer = await streams.create(streamId)
     await redis.set(leaseKey(streamId), ACTIVE, 'PX', settings.leaseMs)
@@ -108,8 +120,6 @@ function createResumableStreamContext(options = {}) {
       return writing
     }
 
-    let resolveDone
-    waitUntil(new Promise((resolve) => (resolveDone = resolve)))
     let cancelled = false
     return new ReadableStream({
       start(controller) {
