@@ -202,8 +202,7 @@ async function production({ major, browser, server, shots, check }, port) {
   }
 }
 
-async function dev({ major, browser, server, bundler, appDir, check }) {
-  const label = `next ${major} dev (${bundler})`
+async function dev({ major, browser, server, label, appDir, check }) {
   const base = server.url
   await check(`${label}: routes answer`, async () => {
     for (const route of ['/', '/cached', '/api/health']) {
@@ -216,14 +215,20 @@ async function dev({ major, browser, server, bundler, appDir, check }) {
     try {
       const page = await context.newPage()
       await page.goto(`${base}/`)
-      await page.fill('input[name=user]', `dev${major}${bundler}`)
+      await page.fill('input[name=user]', `dev${major}${label.includes('webpack') ? 'webpack' : 'turbopack'}`)
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === 'POST'),
         page.click('button[type=submit]'),
       ])
       expect(response.status() < 400, `the form post answered ${response.status()}`)
       await page.waitForLoadState()
-      await waitFor(async () => (await statusOf(page)).includes(`Logged in as dev${major}${bundler}`), 'logged in')
+      await waitFor(
+        async () =>
+          (await statusOf(page)).includes(
+            `Logged in as dev${major}${label.includes('webpack') ? 'webpack' : 'turbopack'}`,
+          ),
+        'logged in',
+      )
     } finally {
       await context.close()
     }
