@@ -22,11 +22,15 @@ const pkg = require('../package.json')
 
 const log = (message) => console.log(`e2e: ${message}`)
 const results = []
+const running = new Set() // Next.js servers started and not yet stopped
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options })
+  const result = spawnSync(command, args, { stdio: 'inherit', encoding: 'utf8', ...options })
   if (result.error) throw new Error(`${command}: ${result.error.message}`)
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`)
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n')
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}${output ? `:\n${output}` : ''}`)
+  }
 }
 
 function freePort() {
@@ -113,6 +117,7 @@ class NextServer {
     this.url = `http://localhost:${port}`
     this.output = ''
     const bin = path.join(this.appDir, 'node_modules', '.bin', 'next')
+    running.add(this)
     this.child = spawn(bin, [...this.args, '-p', String(port), '-H', '127.0.0.1'], {
       cwd: this.appDir,
       env: this.env,
@@ -138,6 +143,7 @@ class NextServer {
   }
 
   async stop() {
+    running.delete(this)
     const child = this.child
     this.child = null
     if (!child || child.exitCode !== null) return
@@ -176,6 +182,10 @@ async function runMajor(major, appDir, stack, browser, flows) {
     log(`next ${major}: the client throws at construction without configuration; building with the variables set`)
   const env = { ...buildEnv, ...secrets, MODEL_DELAY_MS: '150', CHAT_RATE_LIMIT: '3' }
 
+  // Output of earlier dev smoke runs (their own distDirs) is not part of the build.
+  for (const entry of fs.readdirSync(appDir)) {
+    if (entry.startsWith('.next-dev-')) fs.rmSync(path.join(appDir, entry), { recursive: true, force: true })
+  }
   await check(`next ${major}: next build${noSecrets ? ' without UPSTASH_* variables' : ''}`, async () => {
     run(path.join(appDir, 'node_modules', '.bin', 'next'), ['build'], {
       cwd: appDir,
@@ -224,6 +234,18 @@ async function runMajor(major, appDir, stack, browser, flows) {
 }
 
 async function main() {
+  let interrupted = false
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, async () => {
+      if (interrupted) return
+      interrupted = true
+      log(`${signal}: stopping`)
+      await Promise.allSettled([...running].map((server) => server.stop()))
+      await browser?.close().catch(() => {})
+      await stack?.stop().catch(() => {})
+      process.exit(1)
+    })
+  }
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: apt-get install chromium (test tools cannot download browsers here)`)
   }
@@ -246,6 +268,10 @@ async function main() {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
+      // Signals are handled below (servers, stack and browser together).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       args: [
         '--headless',
         '--no-sandbox',
