@@ -214,7 +214,7 @@ async function runMajor(major, appDir, stack, browser, flows) {
   if (withoutExternal) {
     const config = path.join(appDir, 'next.config.js')
     const text = fs.readFileSync(config, 'utf8').replace(/^\s*serverExternalPackages:.*\n/m, '')
-    if (text.includes('serverExternalPackages:')) throw new Error('could not drop serverExternalPackages')
+    if (/^\s*serverExternalPackages:/m.test(text)) throw new Error('could not drop serverExternalPackages')
     fs.writeFileSync(config, text)
   }
   for (const bundler of major === 15 ? ['webpack', 'turbopack'] : ['turbopack', 'webpack']) {
