@@ -1,6 +1,6 @@
 'use strict'
 
-// The public typings (index.d.ts, lib/gateway.d.ts, lib/dev-stack.d.ts) and the ESM entry (index.mjs).
+// The public typings (index.d.ts, lib/gateway.d.ts, lib/dev-stack.d.ts) and the ESM view of the CommonJS entry.
 // Type tests live in __test__/types and are compiled with the project's tsc; they import the package
 // by its own name, so they see exactly what a consumer sees through package.json "exports".
 

@@ -193,3 +193,70 @@ export declare class InvalidResumePointError extends TypeError {
   constructor(after: unknown)
   name: 'InvalidResumePointError'
 }
+
+export interface CreateResumableStreamContextOptions {
+  /**
+   * Runs the commands and the pub/sub notifications (one client does both). Without it (and
+   * without `publisher`), the context makes a client from the environment, as `new Redis()` does.
+   */
+  redis?: Redis
+  /** Accepted in place of `redis`, as routes written for `resumable-stream` pass it. */
+  publisher?: Redis
+  /** Ignored: one client of this package carries pub/sub too. */
+  subscriber?: Redis
+  /**
+   * Keeps the program alive until the producer finished writing (Next.js: `after` from
+   * `next/server`). `null` on a long-running server.
+   */
+  waitUntil: ((promise: Promise<unknown>) => void) | null
+  /** Prefix of the keys. Default `'resumable-stream'` (keys under `resumable-stream:fr:`). */
+  keyPrefix?: string
+  /** How long a stream's state lives (seconds), as resumable-stream's sentinel. Default 24 h. */
+  stateTtlSeconds?: number
+  /** How long a finished reply stays in Redis (seconds). Default 24 h. */
+  finishedTtlSeconds?: number
+  /**
+   * The producer's lease (ms), refreshed every third of it while it runs. When it lapses before
+   * the stream finished, the producer is taken as dead: resumers get what it wrote, then an error
+   * (StreamFailedError) instead of waiting forever. Default 15 000.
+   */
+  leaseMs?: number
+}
+
+/** `resumable-stream`'s context, with the chunks kept in Redis instead of the producer's memory. */
+export interface ResumableStreamContext {
+  /**
+   * The first caller for `streamId` runs `makeStream()` and gets its stream; later callers get the
+   * stream so far (less `skipCharacters`) and then live; `null` once it is done.
+   */
+  resumableStream(
+    streamId: string,
+    makeStream: () => ReadableStream<string>,
+    skipCharacters?: number,
+  ): Promise<ReadableStream<string> | null>
+  /** Runs `makeStream()` and records it under `streamId` (a new id per reply). */
+  createNewResumableStream(
+    streamId: string,
+    makeStream: () => ReadableStream<string>,
+    skipCharacters?: number,
+  ): Promise<ReadableStream<string> | null>
+  /**
+   * The stream from its start (less `skipCharacters`), then live; `null` when it is done,
+   * `undefined` when there is no such stream.
+   */
+  resumeExistingStream(streamId: string, skipCharacters?: number): Promise<ReadableStream<string> | null | undefined>
+  /** `null`: no such stream; `true`: a producer runs; `'DONE'`: it finished. */
+  hasExistingStream(streamId: string): Promise<null | true | 'DONE'>
+}
+
+/**
+ * A drop-in for `resumable-stream`'s `createResumableStreamContext`:
+ *
+ * ```ts
+ * import { createResumableStreamContext } from '@fragment/redis-native/stream'
+ * const streamContext = createResumableStreamContext({ redis, waitUntil: after })
+ * ```
+ */
+export declare function createResumableStreamContext(
+  options: CreateResumableStreamContextOptions,
+): ResumableStreamContext

@@ -1,3 +1,6 @@
 'use strict'
 // Resumable chat streams: `require('@fragment/redis-native/stream')`.
-module.exports = require('./chat-streams.js')
+const chatStreams = require('./chat-streams.js')
+const { createResumableStreamContext } = require('./resumable-context.js')
+
+module.exports = { ...chatStreams, createResumableStreamContext }
