@@ -109,6 +109,18 @@ describe('npm run bench -- --smoke', () => {
     expect(results.suites.gateway.ratio).toBeGreaterThan(0)
   })
 
+  test('has HTTPS next to HTTP: the same three measures for each, and the report says them', () => {
+    const rows = results.suites.https.results
+    expect(rows.map((r) => r.label)).toEqual(['http', 'https'])
+    for (const r of rows) {
+      for (const field of ['firstP50Ms', 'serialP50Ms', 'serialP99Ms', 'burstGetsPerSec']) {
+        expect(isNumber(r[field])).toBe(true)
+        expect(r[field]).toBeGreaterThan(0)
+      }
+    }
+    expect(fs.readFileSync(path.join(dir, 'latest.md'), 'utf8')).toMatch(/HTTPS next to HTTP/)
+  })
+
   test('computes a ratio for every target of issue 9', () => {
     const names = results.ratios.map((r) => r.name)
     expect(names).toEqual(

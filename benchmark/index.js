@@ -17,7 +17,7 @@ const path = require('node:path')
 const { runSweep, CLIENTS, WORKLOADS } = require('./rtt.js')
 const { ratios, markdown, writeAll } = require('./report.js')
 
-const SUITES = ['gateway', 'boundary', 'stream']
+const SUITES = ['gateway', 'boundary', 'stream', 'https']
 
 const DURATIONS = {
   full: {
@@ -45,6 +45,7 @@ const DURATIONS = {
 // Knobs for the other suites in a smoke run: just enough to produce their JSON.
 const SMOKE_SUITE_ENV = {
   gateway: { BENCH_SECONDS: '1', BENCH_DIRECT_GETS: '200000' },
+  https: { BENCH_ROUNDS: '1', BENCH_SERIAL: '50', BENCH_FIRSTS: '2' },
 }
 
 function usage(message) {
@@ -222,7 +223,7 @@ async function main() {
     cpuProfDir: args.cpuProfDir,
     log,
   })
-  const suites = args.smoke ? ['gateway'] : SUITES
+  const suites = args.smoke ? ['gateway', 'https'] : SUITES
   for (const suite of suites.filter((s) => !args.skip.includes(s))) {
     log(`\n=== benchmark/${suite}.js ===`)
     results.suites[suite] = await runSuite(suite, args.smoke ? SMOKE_SUITE_ENV[suite] : {})

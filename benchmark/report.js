@@ -260,6 +260,17 @@ function markdown(results) {
         `${stream.ratios.throughputVsIoredis1.toFixed(2)}× (1 reader), ${stream.ratios.throughputVsIoredis20.toFixed(2)}× (20 readers).`,
     )
   }
+  const https = results.suites?.https
+  if (https) {
+    const [plain, tls] = https.results
+    lines.push('')
+    lines.push(
+      `HTTPS next to HTTP (benchmark/https.js, RTT 0, our client, one gateway each): first GET of a new client ` +
+        `${fmt.ms(plain.firstP50Ms)} vs ${fmt.ms(tls.firstP50Ms)} ms (TLS handshake); serial GET p50 ` +
+        `${fmt.ms(plain.serialP50Ms)} vs ${fmt.ms(tls.serialP50Ms)} ms; burst of 1000 ${plain.burstGetsPerSec} vs ` +
+        `${tls.burstGetsPerSec} GETs/s (${https.ratios.burstHttpsVsHttp.toFixed(2)}×).`,
+    )
+  }
   const boundary = results.suites?.boundary
   if (boundary) {
     lines.push('')
