@@ -2,22 +2,31 @@
 'use strict'
 // `npm run demo`: fragmentV2's Redis flows on the local stack (redis-server + gateway), with timings.
 const Redis = require('..')
-const { SessionStore, QueryCache } = require('../lib/blocks')
+const { SessionStore, QueryCache, ChatHistory, RateLimit } = require('../lib/blocks')
 const { ChatStreams } = require('../lib/stream')
 const { startDevStack } = require('../lib/dev-stack.js')
 
 const ms = (start) => `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(2)} ms`
-const step = async (label, fn) => {
+/** Runs and times one step; prints `shown(result)` (the result itself by default). */
+const step = async (label, fn, shown = (result) => result) => {
   const start = process.hrtime.bigint()
   const result = await fn()
-  console.log(`  ${label.padEnd(44)} ${ms(start).padStart(10)}   ${result ?? ''}`)
+  console.log(`  ${label.padEnd(44)} ${ms(start).padStart(10)}   ${shown(result) ?? ''}`)
   return result
 }
 
+// Session ids are bearer credentials: the demo prints what happens to them, never the ids.
 async function loginSession(redis) {
   console.log('\nLogin session')
   const sessions = new SessionStore(redis, { prefix: 'demo:session:', ttlSeconds: 3600 })
-  const id = await step('create session after login', async () => sessions.create({ userId: 'u_1', name: 'Ada' }))
+  const hidden = () => '(new id in the cookie)'
+  const visitor = await step('anonymous visitor gets a session', () => sessions.create({ cart: [] }), hidden)
+  const id = await step(
+    'log in: rotate to a new id, the old one dies',
+    () => sessions.rotate(visitor, { data: { name: 'Ada' }, userId: 'u_1' }),
+    hidden,
+  )
+  await step('the old id reads as no session', async () => `session: ${await sessions.get(visitor)}`)
   await step('read it on the next request (renews TTL)', async () => JSON.stringify(await sessions.get(id)))
   await step('log out', async () => `destroyed: ${await sessions.destroy(id)}`)
   await step('read after logout', async () => `session: ${await sessions.get(id)}`)
@@ -78,6 +87,33 @@ async function chatReply(redis, reader) {
   })
 }
 
+async function historyAndLimits(redis) {
+  console.log('\nChat history and rate limit')
+  const history = new ChatHistory(redis, { prefix: 'demo:history:', maxMessages: 100, ttlSeconds: 3600 })
+  const chatId = `chat-${Date.now()}`
+  await step('append a user and an assistant message', async () => {
+    await history.append(chatId, [
+      { role: 'user', content: 'Build me a todo app' },
+      { role: 'assistant', content: 'Here it is.' },
+    ])
+    return 'one MULTI'
+  })
+  await step('latest messages, oldest first', async () => {
+    const { messages } = await history.latest(chatId, 10)
+    return messages.map((m) => m.role).join(', ')
+  })
+  const limiter = new RateLimit(redis, {
+    prefix: `demo:ratelimit:${Date.now()}`,
+    limiter: RateLimit.slidingWindow(5, '10 s'),
+    whenUnreachable: 'deny',
+  })
+  await step('7 chat requests against 5 per 10 s', async () => {
+    const results = []
+    for (let i = 0; i < 7; i++) results.push((await limiter.limit('ip:127.0.0.1')).success)
+    return `allowed ${results.filter(Boolean).length}, refused ${results.filter((ok) => !ok).length} (429)`
+  })
+}
+
 async function throughput(redis) {
   console.log('\nAutomatic pipelining')
   await step('1,000 concurrent INCRs (ordered, batched)', async () => {
@@ -99,6 +135,7 @@ async function main() {
     await loginSession(redis)
     await cachedQuery(redis)
     await chatReply(redis, reader)
+    await historyAndLimits(redis)
     await throughput(redis)
   } finally {
     await reader.quit()
