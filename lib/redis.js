@@ -332,6 +332,8 @@ class Redis extends EventEmitter {
     const indexes = commandTable.keyIndexes(lower, args)
     if (prefix) {
       for (const i of indexes) {
+        // Too few arguments for the key spec: sent as given, so Redis answers with its arity error.
+        if (i >= args.length) continue
         args[i] = typeof args[i] === 'string' ? prefix + args[i] : Buffer.concat([Buffer.from(prefix), args[i]])
       }
     }
