@@ -95,7 +95,9 @@ class Redis extends EventEmitter {
 
   /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
   connect(callback) {
-    if (['connecting', 'connect', 'ready'].includes(this.status)) {
+    // 'reconnecting': disconnect(true) is bringing the client back (and its subscriptions); a second
+    // native client here would take over and drop them.
+    if (['reconnecting', 'connecting', 'connect', 'ready'].includes(this.status)) {
       return withCallback(Promise.reject(new Error('Redis is already connecting/connected')), callback)
     }
     let dispatcher = this._pendingDispatcher
