@@ -108,6 +108,9 @@ const RULES = {
   poolSize: count('poolSize', 0, '0 = keep no idle connection'),
   maxInFlight: count('maxInFlight', 1, '1 = one request at a time'),
   maxQueuedCommands: count('maxQueuedCommands', 1),
+  tls(v) {
+    tlsPems(v)
+  },
   // ioredis options that choose *which* data the client reads and writes: ignoring them would
   // silently point the client at the environment's database instead.
   db(v) {
@@ -195,7 +198,10 @@ function resolveOptions(args, env = process.env) {
   if (merged.replyMapping === 'resp3' && merged.protocol !== 3) {
     throw new Error('The "resp3" replyMapping is only supported with protocol 3')
   }
-  if (url) checkUrl(url, merged.allowInsecureHttp)
+  if (url) {
+    checkUrl(url, merged.allowInsecureHttp)
+    tlsCa(merged.tls, url)
+  }
   // Checked here rather than by the transport so that lazyConnect clients fail as early.
   if (token && !isHeaderValue(token)) {
     throw new ConfigError(
@@ -283,20 +289,27 @@ function nativeOptions(o) {
  * false` (and any other TLS option) is refused here rather than ignored.
  */
 function tlsCa(tls, url) {
+  const pems = tlsPems(tls)
+  if (pems === undefined) return undefined
+  if (!/^https:/i.test(url)) throw new Error('tls: { ca } needs an https:// URL')
+  return pems
+}
+
+/** The PEM text of `tls: { ca }` (undefined without one); throws for any other TLS option. */
+function tlsPems(tls) {
   if (tls === undefined || tls === null) return undefined
   if (typeof tls !== 'object') throw new TypeError('tls must be an object such as { ca }')
   for (const key of Object.keys(tls)) {
     if (key === 'rejectUnauthorized' && tls[key] === false) {
-      throw new Error(
+      throw new TypeError(
         'tls.rejectUnauthorized: false is not supported: certificate verification cannot be turned off. Pass the CA that signed the server certificate as tls: { ca }',
       )
     }
     if (key !== 'ca' && !(key === 'rejectUnauthorized' && tls[key] === true)) {
-      throw new Error(`tls.${key} is not supported: only tls: { ca } is`)
+      throw new TypeError(`tls.${key} is not supported: only tls: { ca } is`)
     }
   }
   if (tls.ca === undefined) return undefined
-  if (!/^https:/i.test(url)) throw new Error('tls: { ca } needs an https:// URL')
   const list = Array.isArray(tls.ca) ? tls.ca : [tls.ca]
   const pems = list.map((c) => {
     if (typeof c === 'string') return c

@@ -95,7 +95,9 @@ class Redis extends EventEmitter {
 
   /** REST needs no handshake: this sets up the native client and walks the ioredis statuses. */
   connect(callback) {
-    if (['connecting', 'connect', 'ready'].includes(this.status)) {
+    // 'reconnecting': disconnect(true) is bringing the client back (and its subscriptions); a second
+    // native client here would take over and drop them.
+    if (['reconnecting', 'connecting', 'connect', 'ready'].includes(this.status)) {
       return withCallback(Promise.reject(new Error('Redis is already connecting/connected')), callback)
     }
     let dispatcher = this._pendingDispatcher
@@ -332,6 +334,8 @@ class Redis extends EventEmitter {
     const indexes = commandTable.keyIndexes(lower, args)
     if (prefix) {
       for (const i of indexes) {
+        // Too few arguments for the key spec: sent as given, so Redis answers with its arity error.
+        if (i >= args.length) continue
         args[i] = typeof args[i] === 'string' ? prefix + args[i] : Buffer.concat([Buffer.from(prefix), args[i]])
       }
     }

@@ -336,8 +336,13 @@ describe('when Redis is unreachable: the chosen policy, visibly', () => {
     await new Promise((resolve) => stalled.close(resolve))
   })
 
-  function limiter(port, whenUnreachable, extra = {}) {
-    const client = new Redis({ url: `http://127.0.0.1:${port}`, token: 'unused-token', maxRetriesPerRequest: 0 })
+  function limiter(port, whenUnreachable, extra = {}, clientOptions = {}) {
+    const client = new Redis({
+      url: `http://127.0.0.1:${port}`,
+      token: 'unused-token',
+      maxRetriesPerRequest: 0,
+      ...clientOptions,
+    })
     const errors = []
     const limit = new RateLimit(client, {
       limiter: RateLimit.slidingWindow(10, '10 s'),
@@ -380,6 +385,17 @@ describe('when Redis is unreachable: the chosen policy, visibly', () => {
       expect(await limit.limit('u')).toMatchObject({ success: false, reason: 'unreachable' })
       expect(Date.now() - started).toBeLessThan(10000)
       expect(errors[0].cause.code).toBe('ETIMEDOUT')
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  test("the client's own commandTimeout (a TimeoutError, ETIMEDOUT_MAYBE_APPLIED) is unreachable too", async () => {
+    const { limit, errors, client } = limiter(stalledPort, 'deny', { timeoutMs: 10000 }, { commandTimeout: 200 })
+    try {
+      expect(await limit.limit('u')).toMatchObject({ success: false, reason: 'unreachable' })
+      expect(errors[0].cause).toBeInstanceOf(Redis.TimeoutError)
+      expect(errors[0].cause.code).toBe('ETIMEDOUT_MAYBE_APPLIED')
     } finally {
       client.disconnect()
     }

@@ -91,6 +91,22 @@ describe('keyPrefix', () => {
     expect(await oracle().mget(`${prefix}p`, `${prefix}m`)).toEqual(['2', '6'])
   })
 
+  test("too few arguments for the key positions: Redis's arity error, as without a prefix", async () => {
+    client.defineCommand('oneKey', { numberOfKeys: 1, lua: 'return 1' })
+    const unprefixed = make({ url, token })
+    for (const [name, args] of [
+      ['get', []],
+      ['eval', ['return 1', 2, 'a']],
+      ['zunionstore', ['d', 3, 'a']],
+    ]) {
+      const error = await rejectionOf(client.call(name, ...args))
+      expect(error).toBeInstanceOf(Redis.ReplyError)
+      expect(error.message).toBe((await rejectionOf(unprefixed.call(name, ...args))).message)
+    }
+    expect(await rejectionOf(client.oneKey())).toBeInstanceOf(Redis.ReplyError)
+    expect(await oracle().exists(`${prefix}undefined`)).toBe(0)
+  })
+
   test('scan MATCH is not prefixed (as in ioredis): pass the full pattern', async () => {
     await client.mset('s1', 'x', 's2', 'x')
     const found = (await pagesOf(client.scanStream({ match: `${prefix}s*`, count: 1000 }))).flat()

@@ -79,6 +79,7 @@ describe('every option: values that would mean something else are refused at con
     port: [6379],
     path: ['/tmp/redis.sock'],
     sentinels: [[{ host: 'x', port: 26379 }]],
+    tls: [5, 'x', { rejectUnauthorized: false }, { cert: 'x' }, { ca: 5 }],
   }
   const cases = Object.entries(BAD).flatMap(([option, values]) => values.map((value) => [option, value]))
 
@@ -93,6 +94,10 @@ describe('every option: values that would mean something else are refused at con
     expect([TypeError, RangeError]).toContain(error.constructor)
     expect(error.message).toContain(option)
     expect(error.message).not.toContain(token)
+  })
+
+  test('tls: { ca } with an http:// URL is refused at construction, lazyConnect or not', () => {
+    expect(() => make({ url, token, lazyConnect: true, tls: { ca: 'x' } })).toThrow(/needs an https:\/\/ URL/)
   })
 
   test('url and token must be strings (a URL object is taken for url)', async () => {

@@ -123,6 +123,26 @@ describe('closing a subscribed client', () => {
     }
   })
 
+  test('connect() while disconnect(true) brings the client back is refused, and loses no subscription', async () => {
+    const ch = channelName('reconnecting-connect')
+    const client = subscriber()
+    const pub = publisher()
+    await client.subscribe(ch)
+    const readyAgain = new Promise((resolve) => client.once('ready', resolve))
+    client.disconnect(true)
+    expect(client.status).toBe('reconnecting')
+    expect((await rejectionOf(client.connect())).message).toBe('Redis is already connecting/connected')
+    await within(readyAgain, DEADLINE_MS, "'ready' after disconnect(true)")
+    await waitUntil(
+      async () => {
+        await pub.publish(ch, 'back')
+        await sleep(50)
+        return messagesSoFar(client, { channel: ch }).length > 0
+      },
+      { timeoutMs: DEADLINE_MS, what: 'receiving after disconnect(true) and connect()' },
+    )
+  })
+
   test("disconnect(true) on a subscribed client: 'close', 'reconnecting', 'connecting', 'connect', 'ready' as in ioredis, no 'end', and commands issued meanwhile succeed", async () => {
     const ch = channelName('disconnect-true-events')
     const EVENTS = ['close', 'reconnecting', 'connecting', 'connect', 'ready', 'end']

@@ -311,6 +311,28 @@ test('SSE: a gateway outage errors the byte stream (no `event: error`), and Last
   expect(resumed.events.at(-1).event).toBe('done')
 })
 
+test('an append the client refused unsent (EQUEUEFULL) is re-sent by the writer, not a failed reply', async () => {
+  // One request at a time and room for one waiting command: a script holds the request for
+  // ~300 ms, a GET waits behind it, so the append is refused at once (never sent). ETIMEDOUT (a
+  // command withdrawn unsent by its commandTimeout) is the same promise and takes the same path.
+  const redis = pool.redis({ maxInFlight: 1, maxQueuedCommands: 1 })
+  const streams = new ChatStreams(redis, { prefix: `${uniqueKey('refused')}:` })
+  const writer = await streams.create('s')
+  const busy = redis.eval(
+    "local t = redis.call('TIME') local s = t[1] * 1000000 + t[2] " +
+      "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - s > 300000 return 1",
+    0,
+  )
+  await new Promise((resolve) => setImmediate(resolve)) // the script has left; the queue is empty
+  const waiting = redis.get(uniqueKey('behind'))
+  const appended = writer.append('hello')
+  expect(await busy).toBe(1)
+  expect(await waiting).toBeNull()
+  await within(appended, PRODUCER_DEADLINE_MS, 'append')
+  await writer.done()
+  expect(textOf(await collect(streams.read('s'), { timeoutMs: CONSUMER_DEADLINE_MS }))).toBe('hello')
+})
+
 test('script cache lost mid-stream (SCRIPT FLUSH) while appends are pipelined: chunks stay in call order', async () => {
   // Through a proxy, so the test can act between two requests of the producer: the second
   // request is held for a moment, and in that moment another client loads the append script (as

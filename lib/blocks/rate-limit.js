@@ -13,6 +13,7 @@
 const scripts = require('./rate-limit-scripts.js')
 const { reporter } = require('./report.js')
 const { positiveInteger, nonNegativeInteger, nonEmptyString, options, client, describe } = require('./validate.js')
+const { TransportError } = require('../errors.js')
 
 const DEFAULT_PREFIX = '@upstash/ratelimit'
 const DYNAMIC_LIMIT_KEY_SUFFIX = ':dynamic:global'
@@ -217,7 +218,9 @@ function decision(success, limit, remaining, reset) {
 
 function isUnreachable(error) {
   if (!error || error.name === 'ReplyError') return false
-  if (error.name === 'TransportError') return error.code !== 'EUNAUTHORIZED'
+  // This client's transport failures, its TimeoutError and QueueFullError included (each a
+  // TransportError, under its own name).
+  if (error instanceof TransportError) return error.code !== 'EUNAUTHORIZED'
   return (
     UNREACHABLE_CODES.has(error.code) ||
     error.name === 'MaxRetriesPerRequestError' ||

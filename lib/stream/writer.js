@@ -34,12 +34,15 @@ return id`
   .replace(/\s*\n\s*/g, ' ')
   .trim()
 
-// An append rejected with ECONNREFUSED was never sent, and neither was any later one of the same
-// writer (they wait for it): the writer re-sends them itself, in order, for this long.
+// An append rejected with one of these codes was never sent: the endpoint refused the connection,
+// or the client withdrew it unsent (its commandTimeout fired while it waited, ETIMEDOUT; its queue
+// was full, EQUEUEFULL). When every later one of the batch was never sent either, the writer
+// re-sends them itself, in order, for this long.
 const RESEND_WINDOW_MS = 10_000
 const RESEND_DELAY_MS = 100
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EQUEUEFULL'])
 
-const neverSent = (error) => error?.code === 'ECONNREFUSED'
+const neverSent = (error) => NEVER_SENT.has(error?.code)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Marks a promise's rejection handled (it still rejects for whoever awaits it). */
