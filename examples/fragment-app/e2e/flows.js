@@ -185,9 +185,26 @@ async function production({ major, browser, server, shots, check }, port) {
       expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${retryAfter}`)
     })
 
+    await check(`next ${major}: log out everywhere ends the user's other sessions`, async () => {
+      const other = await browser.newContext()
+      try {
+        const second = await other.newPage()
+        await logIn(second, base(), user)
+        await page.goto(`${base()}/`)
+        expect((await statusOf(page)).includes(`Logged in as ${user}`), 'the first browser is logged in')
+        await Promise.all([page.waitForURL(`${base()}/`), page.click('button:text-is("Log out everywhere")')])
+        await waitFor(async () => (await statusOf(page)) === 'Not logged in', 'this browser logged out')
+        await second.reload()
+        expect((await statusOf(second)) === 'Not logged in', 'the other browser is logged out too')
+      } finally {
+        await other.close()
+      }
+      await logIn(page, base(), user)
+      sid = (await context.cookies()).find((c) => c.name === 'sid').value
+    })
     await check(`next ${major}: log out kills the session`, async () => {
       await page.goto(`${base()}/`)
-      await Promise.all([page.waitForURL(`${base()}/`), page.click('text=Log out')])
+      await Promise.all([page.waitForURL(`${base()}/`), page.click('button:text-is("Log out")')])
       await waitFor(async () => (await statusOf(page)) === 'Not logged in', 'logged out')
       const replay = await fetch(`${base()}/`, { headers: { cookie: `sid=${sid}` } })
       expect((await replay.text()).includes('Not logged in'), 'the old cookie is no session any more')
