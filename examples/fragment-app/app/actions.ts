@@ -1,7 +1,7 @@
 'use server'
 import { redirect } from 'next/navigation'
-import { endSession, startSession } from '@/lib/session'
-import { cache } from '@/lib/query'
+import { endAllSessions, endSession, startSession } from '@/lib/session'
+import { cache, REPORT_TAG } from '@/lib/query'
 
 export async function login(formData: FormData) {
   const user = String(formData.get('user') ?? '').trim()
@@ -15,7 +15,12 @@ export async function logout() {
   redirect('/')
 }
 
+export async function logoutEverywhere() {
+  await endAllSessions()
+  redirect('/')
+}
+
 export async function refreshReport() {
-  await cache.invalidate('report:top-products')
+  await cache.invalidateTags(REPORT_TAG)
   redirect('/cached')
 }

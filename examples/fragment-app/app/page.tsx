@@ -1,4 +1,4 @@
-import { login, logout } from './actions'
+import { login, logout, logoutEverywhere } from './actions'
 import { currentSession } from '@/lib/session'
 
 export const dynamic = 'force-dynamic'
@@ -14,6 +14,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ e
         </p>
         <form action={logout}>
           <button type="submit">Log out</button>
+        </form>
+        <form action={logoutEverywhere}>
+          <button type="submit">Log out everywhere</button>
         </form>
       </main>
     )

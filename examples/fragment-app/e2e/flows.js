@@ -40,7 +40,7 @@ async function logIn(page, base, user) {
   await waitFor(async () => (await statusOf(page)).includes(`Logged in as ${user}`), `${user} logged in`)
 }
 
-async function production({ major, browser, server, shots, check }, port) {
+async function production({ major, browser, server, stack, shots, check }, port) {
   const base = () => server.url
   const user = `alice${major}`
   const context = await browser.newContext()
@@ -185,9 +185,43 @@ async function production({ major, browser, server, shots, check }, port) {
       expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${retryAfter}`)
     })
 
+    await check(`next ${major}: log out everywhere ends the user's other sessions`, async () => {
+      const other = await browser.newContext()
+      try {
+        const second = await other.newPage()
+        await logIn(second, base(), user)
+        await page.goto(`${base()}/`)
+        expect((await statusOf(page)).includes(`Logged in as ${user}`), 'the first browser is logged in')
+        await Promise.all([page.waitForURL(`${base()}/`), page.click('button:text-is("Log out everywhere")')])
+        await waitFor(async () => (await statusOf(page)) === 'Not logged in', 'this browser logged out')
+        await second.reload()
+        expect((await statusOf(second)) === 'Not logged in', 'the other browser is logged out too')
+      } finally {
+        await other.close()
+      }
+      await logIn(page, base(), user)
+      sid = (await context.cookies()).find((c) => c.name === 'sid').value
+    })
+    await check(
+      `next ${major}: data under the session key the store did not write → logged out, no error`,
+      async () => {
+        // Straight to the REST API of the stack, past the app: what a foreign writer could leave.
+        const reply = await fetch(stack.env.UPSTASH_REDIS_REST_URL, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.env.UPSTASH_REDIS_REST_TOKEN}` },
+          body: JSON.stringify(['SET', `app:session:${sid}`, '{"user": not json']),
+        })
+        expect(reply.ok, `SET answered ${reply.status}`)
+        const response = await page.reload()
+        expect(response.status() === 200, `the page answered ${response.status()}`)
+        expect((await statusOf(page)) === 'Not logged in', 'unreadable session data is no session')
+        await logIn(page, base(), user)
+        sid = (await context.cookies()).find((c) => c.name === 'sid').value
+      },
+    )
     await check(`next ${major}: log out kills the session`, async () => {
       await page.goto(`${base()}/`)
-      await Promise.all([page.waitForURL(`${base()}/`), page.click('text=Log out')])
+      await Promise.all([page.waitForURL(`${base()}/`), page.click('button:text-is("Log out")')])
       await waitFor(async () => (await statusOf(page)) === 'Not logged in', 'logged out')
       const replay = await fetch(`${base()}/`, { headers: { cookie: `sid=${sid}` } })
       expect((await replay.text()).includes('Not logged in'), 'the old cookie is no session any more')

@@ -1,8 +1,12 @@
-// The expensive query behind /cached, through QueryCache (@fragment/redis-native/blocks).
+// The expensive query behind /cached, through QueryCache (@fragment/redis-native/blocks): one
+// loader run per miss across every server process (a lock in Redis), tag invalidation.
 import { QueryCache } from '@fragment/redis-native/blocks'
 import { redis } from './redis'
 
 export const cache = new QueryCache(redis, { prefix: 'app:cache:', ttlSeconds: 300 })
+
+/** Every cached report carries this tag: the page's "Invalidate" drops them all. */
+export const REPORT_TAG = 'reports'
 
 export type Report = { generatedAt: string; rows: { product: string; sales: number }[] }
 

@@ -7,43 +7,50 @@ export type Session = { user: string; loggedInAt: string }
 
 const COOKIE = 'sid'
 const TTL_SECONDS = 7 * 24 * 3600
-const sessions = new SessionStore(redis, { prefix: 'app:session:', ttlSeconds: TTL_SECONDS })
+// Data under a session key that the store did not write is "no session" (reported to onError,
+// default a process warning), never a crashed page.
+const sessions = new SessionStore<Session>(redis, { prefix: 'app:session:', ttlSeconds: TTL_SECONDS })
+
+const cookieOptions = {
+  httpOnly: true,
+  sameSite: 'lax',
+  secure: process.env.NODE_ENV === 'production',
+  path: '/',
+  maxAge: TTL_SECONDS,
+} as const
 
 /** The current session, or null. Reading it renews its expiry (sliding). */
 export async function currentSession(): Promise<Session | null> {
   const id = (await cookies()).get(COOKIE)?.value
-  if (!id) return null
-  try {
-    return (await sessions.get(id)) as Session | null
-  } catch (error) {
-    // Corrupt data under the key is "no session", never a crashed page.
-    if (error instanceof SyntaxError) return null
-    throw error
-  }
+  return id ? sessions.get(id) : null
 }
 
 /**
- * Logs `user` in under a new session id; the id the browser had before (if any) is destroyed, so a
- * session id planted before login is worthless after it.
- * Switch to `sessions.rotate()` once the SessionStore block has it.
+ * Logs `user` in. A session the browser already has is rotated: it moves to a new id and the old
+ * id dies, so an id planted in the browser before login (session fixation) is worthless after it.
+ * Without one, a new session is created.
  */
 export async function startSession(user: string) {
   const jar = await cookies()
+  const data: Session = { user, loggedInAt: new Date().toISOString() }
   const previous = jar.get(COOKIE)?.value
-  if (previous) await sessions.destroy(previous)
-  const id = await sessions.create({ user, loggedInAt: new Date().toISOString() } satisfies Session)
-  jar.set(COOKIE, id, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: process.env.NODE_ENV === 'production',
-    path: '/',
-    maxAge: TTL_SECONDS,
-  })
+  const id =
+    (previous ? await sessions.rotate(previous, { data, userId: user }) : null) ??
+    (await sessions.create(data, { userId: user }))
+  jar.set(COOKIE, id, cookieOptions)
 }
 
+/** Logs this browser out: its session is destroyed, not only its cookie. */
 export async function endSession() {
   const jar = await cookies()
   const id = jar.get(COOKIE)?.value
   if (id) await sessions.destroy(id)
   jar.delete(COOKIE)
+}
+
+/** Logs the current user out on every browser (each session was created or rotated with its userId). */
+export async function endAllSessions() {
+  const session = await currentSession()
+  if (session) await sessions.destroyUserSessions(session.user)
+  ;(await cookies()).delete(COOKIE)
 }

@@ -1,11 +1,11 @@
 import { refreshReport } from '../actions'
-import { cache, topProducts } from '@/lib/query'
+import { cache, REPORT_TAG, topProducts } from '@/lib/query'
 
 export const dynamic = 'force-dynamic'
 
 export default async function Cached() {
   const started = performance.now()
-  const { value, hit } = await cache.fetch('report:top-products', topProducts)
+  const { value, hit } = await cache.fetch('report:top-products', topProducts, { tags: [REPORT_TAG] })
   const ms = performance.now() - started
   return (
     <main>

@@ -1,6 +1,6 @@
 import { redirect } from 'next/navigation'
 import { Chat } from './chat'
-import { chatIdOf, readMessages } from '@/lib/chat-store'
+import { chatIdOf, readMessages } from '@/lib/chat'
 import { currentSession } from '@/lib/session'
 
 export const dynamic = 'force-dynamic'

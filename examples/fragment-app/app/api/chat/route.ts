@@ -1,36 +1,64 @@
 import { createUIMessageStreamResponse, generateId, streamText, toUIMessageStream, type UIMessage } from 'ai'
-import { appendMessages, chatIdOf, clearActiveStreamId, setActiveStreamId } from '@/lib/chat-store'
+import { appendMessages, chatIdOf, clearActiveStreamId, setActiveStreamId } from '@/lib/chat'
+import { CHAT_WINDOW_SECONDS, chatLimit } from '@/lib/limits'
 import { simulatedModel } from '@/lib/model'
-import { limitFixedWindow } from '@/lib/rate-limit'
 import { currentSession } from '@/lib/session'
 import { streamContext } from '@/lib/streams'
 
 export const dynamic = 'force-dynamic'
 
-const LIMIT = Number(process.env.CHAT_RATE_LIMIT ?? 5)
-const WINDOW_SECONDS = Number(process.env.CHAT_RATE_WINDOW_SECONDS ?? 60)
-
 export async function POST(request: Request) {
   const session = await currentSession()
   if (!session) return Response.json({ error: 'log in first' }, { status: 401 })
 
-  const limit = await limitFixedWindow(`chat:${session.user}`, LIMIT, WINDOW_SECONDS)
+  const limit = await chatLimit.limit(session.user)
   if (!limit.success) {
-    const retryAfter = Math.max(1, Math.ceil((limit.reset - Date.now()) / 1000))
+    // `reset` is when the window ends (epoch ms): the client may try again then.
+    const retryAfter = String(Math.max(1, Math.ceil((limit.reset - Date.now()) / 1000)))
+    if (limit.reason === 'unreachable') {
+      return Response.json(
+        { error: 'the rate limiter is unavailable' },
+        { status: 503, headers: { 'Retry-After': retryAfter } },
+      )
+    }
     return Response.json(
-      { error: `rate limited: ${limit.limit} messages per ${WINDOW_SECONDS} s` },
-      { status: 429, headers: { 'Retry-After': String(retryAfter), 'X-RateLimit-Remaining': '0' } },
+      { error: `rate limited: ${limit.limit} messages per ${CHAT_WINDOW_SECONDS} s` },
+      {
+        status: 429,
+        headers: {
+          'Retry-After': retryAfter,
+          'X-RateLimit-Limit': String(limit.limit),
+          'X-RateLimit-Remaining': String(limit.remaining),
+          'X-RateLimit-Reset': String(limit.reset),
+        },
+      },
     )
   }
 
   const body = (await request.json().catch(() => null)) as { id?: string; message?: UIMessage } | null
   const chatId = chatIdOf(session.user)
   const message = body?.message
-  if (body?.id !== chatId || message?.role !== 'user' || !Array.isArray(message.parts)) {
-    return Response.json({ error: 'expected { id, message } for your chat' }, { status: 400 })
+  if (
+    body?.id !== chatId ||
+    message?.role !== 'user' ||
+    typeof message.id !== 'string' ||
+    !Array.isArray(message.parts) ||
+    !message.parts.every((part) => part?.type === 'text' && typeof part.text === 'string')
+  ) {
+    return Response.json(
+      { error: 'expected { id, message: a user message of text parts } for your chat' },
+      { status: 400 },
+    )
   }
   const prompt = message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
-  await appendMessages(chatId, [message])
+  try {
+    await appendMessages(chatId, [message])
+  } catch (error) {
+    // ChatHistory refuses what it cannot store as given (an over-long id, non-JSON data): the
+    // client's fault, said in the error.
+    if (error instanceof TypeError) return Response.json({ error: error.message }, { status: 400 })
+    throw error
+  }
 
   const result = streamText({ model: simulatedModel(prompt), prompt })
   let streamId: string | undefined

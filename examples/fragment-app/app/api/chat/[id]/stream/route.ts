@@ -1,5 +1,5 @@
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai'
-import { activeStreamId, chatIdOf } from '@/lib/chat-store'
+import { activeStreamId, chatIdOf } from '@/lib/chat'
 import { currentSession } from '@/lib/session'
 import { streamContext } from '@/lib/streams'
 
