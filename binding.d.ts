@@ -15,6 +15,8 @@ export declare class GatewayHandle {
   get url(): string
   /** The port actually bound (useful after asking for port 0). */
   get port(): number
+  /** One line per active simulation setting (latency, faults, seed); empty when all are off. */
+  get simulation(): Array<string>
   /** True when the listener is bound to a loopback address. */
   get isLoopback(): boolean
   /** Stops accepting, lets in-flight requests finish, then resolves. */
@@ -97,6 +99,17 @@ export interface GatewayOptions {
   tlsCert?: string
   /** PEM private key file for `tlsCert`. */
   tlsKey?: string
+  /** Simulated latency: every response (and SSE event) delayed `latencyMin`..`latencyMax` ms. */
+  latencyMin?: number
+  latencyMax?: number
+  /** Fraction of command requests answered 503 without running them; default 0. */
+  failRate?: number
+  /** Fraction of command requests run, then cut without an answer; default 0. */
+  dropAfterApply?: number
+  /** Fraction of command requests never answered (and not run); default 0. */
+  stall?: number
+  /** Seed of the simulated outcomes; default: picked at start and reported in `simulation`. */
+  seed?: number
 }
 
 /** Options of the native client; `index.js` maps the ioredis-style options onto these. */

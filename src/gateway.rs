@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, TlsFiles};
+use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, Simulation, TlsFiles};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
@@ -29,6 +29,17 @@ pub struct GatewayOptions {
     pub tls_cert: Option<String>,
     /// PEM private key file for `tlsCert`.
     pub tls_key: Option<String>,
+    /// Simulated latency: every response (and SSE event) delayed `latencyMin`..`latencyMax` ms.
+    pub latency_min: Option<u32>,
+    pub latency_max: Option<u32>,
+    /// Fraction of command requests answered 503 without running them; default 0.
+    pub fail_rate: Option<f64>,
+    /// Fraction of command requests run, then cut without an answer; default 0.
+    pub drop_after_apply: Option<f64>,
+    /// Fraction of command requests never answered (and not run); default 0.
+    pub stall: Option<f64>,
+    /// Seed of the simulated outcomes; default: picked at start and reported in `simulation`.
+    pub seed: Option<u32>,
 }
 
 /// A running gateway.
@@ -69,6 +80,17 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
             ))
         }
     };
+    let ms = |n: u32| std::time::Duration::from_millis(u64::from(n));
+    config.simulation = Simulation {
+        latency: match (options.latency_min, options.latency_max) {
+            (None, None) => None,
+            (min, max) => Some((ms(min.or(max).unwrap_or(0)), ms(max.or(min).unwrap_or(0)))),
+        },
+        fail_rate: options.fail_rate.unwrap_or(0.0),
+        drop_after_apply: options.drop_after_apply.unwrap_or(0.0),
+        stall: options.stall.unwrap_or(0.0),
+        seed: options.seed.map(u64::from),
+    };
     let running = fragment_redis_gateway::start_on_own_thread(config).await.map_err(to_js)?;
     Ok(GatewayHandle { inner: Arc::new(running) })
 }
@@ -85,6 +107,12 @@ impl GatewayHandle {
     #[napi(getter)]
     pub fn port(&self) -> u32 {
         u32::from(self.inner.local_addr().port())
+    }
+
+    /// One line per active simulation setting (latency, faults, seed); empty when all are off.
+    #[napi(getter)]
+    pub fn simulation(&self) -> Vec<String> {
+        self.inner.simulation().to_vec()
     }
 
     /// True when the listener is bound to a loopback address.

@@ -5,5 +5,6 @@ pub mod body;
 pub mod response;
 mod router;
 pub mod server;
+pub mod simulate;
 pub mod state;
 mod tls;
