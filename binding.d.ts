@@ -110,6 +110,11 @@ export interface GatewayOptions {
   stall?: number
   /** Seed of the simulated outcomes; default: picked at start and reported in `simulation`. */
   seed?: number
+  /**
+   * One line per request on stderr (route, command names, status, time; never the token or
+   * values); default false.
+   */
+  verbose?: boolean
 }
 
 /** Options of the native client; `index.js` maps the ioredis-style options onto these. */

@@ -19,6 +19,8 @@ Options (environment variable in brackets):
   --max-streams <n>   open SSE streams (one Redis connection each) [FRAGMENT_GATEWAY_MAX_STREAMS]  default 128
   --tls-cert <file>   serve HTTPS with this PEM certificate chain [FRAGMENT_GATEWAY_TLS_CERT]
   --tls-key <file>    and this PEM private key [FRAGMENT_GATEWAY_TLS_KEY]
+  --verbose           one line per request on stderr: route, command names, status, time;
+                      never the token, keys or values [FRAGMENT_GATEWAY_VERBOSE=1]
 
 Simulation for local development (off by default; printed loudly at startup):
   --latency <ms>|<min>-<max>  delay every response and SSE event [FRAGMENT_GATEWAY_LATENCY]
@@ -71,6 +73,13 @@ function parseSeed(text, flag) {
   return Number(text)
 }
 
+function parseSwitch(text, flag) {
+  const value = { 1: true, true: true, 0: false, false: false }[String(text).trim().toLowerCase()]
+  if (value === undefined)
+    fail(`${flag} (FRAGMENT_GATEWAY_VERBOSE) must be 1, 0, true or false, got ${JSON.stringify(text)}`)
+  return value
+}
+
 function parsePort(text) {
   const port = Number(text)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0–65535, got ${JSON.stringify(text)}`)
@@ -97,6 +106,7 @@ async function gateway(argv) {
       'drop-after-apply': { type: 'string' },
       stall: { type: 'string' },
       seed: { type: 'string' },
+      verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -128,6 +138,7 @@ async function gateway(argv) {
     dropAfterApply: given('drop-after-apply', 'FRAGMENT_GATEWAY_DROP_AFTER_APPLY', parseFraction),
     stall: given('stall', 'FRAGMENT_GATEWAY_STALL', parseFraction),
     seed: given('seed', 'FRAGMENT_GATEWAY_SEED', parseSeed),
+    verbose: values.verbose || given('verbose', 'FRAGMENT_GATEWAY_VERBOSE', parseSwitch),
   }
 
   let handle

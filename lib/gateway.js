@@ -38,7 +38,7 @@ function latencyRange(latency) {
  * @param {{ redis?: string, host?: string, port?: number, token: string, maxBody?: number,
  *   maxReply?: number, poolSize?: number, poolTimeout?: number, maxStreams?: number,
  *   tlsCert?: string, tlsKey?: string, latency?: number | [number, number], failRate?: number,
- *   dropAfterApply?: number, stall?: number, seed?: number }} options
+ *   dropAfterApply?: number, stall?: number, seed?: number, verbose?: boolean }} options
  * @returns {Promise<import('../binding').GatewayHandle>}
  */
 async function startGateway(options) {
@@ -81,7 +81,11 @@ async function startGateway(options) {
     }
     simulation.seed = options.seed
   }
-  return binding.startGateway({ redis, host, port, token, ...counts, tlsCert, tlsKey, ...simulation })
+  const { verbose } = options
+  if (verbose !== undefined && typeof verbose !== 'boolean') {
+    throw new TypeError(`verbose must be true or false, got ${JSON.stringify(verbose)}`)
+  }
+  return binding.startGateway({ redis, host, port, token, ...counts, tlsCert, tlsKey, ...simulation, verbose })
 }
 
 /** The two lines a Next.js app puts in `.env.local` to use this gateway. */

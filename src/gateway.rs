@@ -40,6 +40,9 @@ pub struct GatewayOptions {
     pub stall: Option<f64>,
     /// Seed of the simulated outcomes; default: picked at start and reported in `simulation`.
     pub seed: Option<u32>,
+    /// One line per request on stderr (route, command names, status, time; never the token or
+    /// values); default false.
+    pub verbose: Option<bool>,
 }
 
 /// A running gateway.
@@ -91,6 +94,9 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
         stall: options.stall.unwrap_or(0.0),
         seed: options.seed.map(u64::from),
     };
+    if let Some(verbose) = options.verbose {
+        config.verbose = verbose;
+    }
     let running = fragment_redis_gateway::start_on_own_thread(config).await.map_err(to_js)?;
     Ok(GatewayHandle { inner: Arc::new(running) })
 }

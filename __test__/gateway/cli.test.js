@@ -4,6 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process')
 const path = require('node:path')
 const { env } = require('../helpers')
+const { within } = require('./support')
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'fragment-redis.js')
 
@@ -223,5 +224,75 @@ test('--help lists every simulation flag with its environment variable', () => {
     ['--seed', 'FRAGMENT_GATEWAY_SEED'],
   ]) {
     expect(stdout).toMatch(new RegExp(`^  ${flag} .*\\[${variable}\\]`, 'm'))
+  }
+})
+
+test('--verbose prints one line per request (route, command names, status) and never the token, keys or values', async () => {
+  const token = 'verbose-token-Zq81'
+  const cli = startCli(['--redis', env().redisUrl, '--port', '0', '--token', token, '--verbose'])
+  try {
+    const { url, stderr } = await cli.ready
+    const post = (path, body, bearer = token) =>
+      fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${bearer}` }, body })
+    expect((await post('/', JSON.stringify(['SET', 'verbose-key-7Hk', 'secret-value-3Jd']))).status).toBe(200)
+    expect((await post('/set/verbose-path-key-Wq/path-value-9Lm', '')).status).toBe(200)
+    expect(
+      (
+        await post(
+          '/pipeline',
+          JSON.stringify([
+            ['GET', 'verbose-key-7Hk'],
+            ['INCR', 'verbose-n-2Xp'],
+          ]),
+        )
+      ).status,
+    ).toBe(200)
+    expect((await post('/', JSON.stringify(['secret as a name 5Rt']))).status).toBe(400)
+    expect((await post('/', '["PING"]', 'wrong-token-8Vb')).status).toBe(401)
+    const lines = () =>
+      stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('fragment-redis gateway: '))
+    await within(
+      (async () => {
+        while (lines().length < 5) await new Promise((resolve) => setTimeout(resolve, 20))
+      })(),
+      5000,
+      'five log lines',
+    )
+    expect(lines()).toEqual([
+      expect.stringMatching(/^fragment-redis gateway: POST \/ SET 200 \d+\.\dms$/),
+      expect.stringMatching(/^fragment-redis gateway: POST \/<command>\/… SET 200 /),
+      expect.stringMatching(/^fragment-redis gateway: POST \/pipeline GET,INCR 200 /),
+      expect.stringMatching(/^fragment-redis gateway: POST \/ \? 400 /),
+      expect.stringMatching(/^fragment-redis gateway: POST \? - 401 /),
+    ])
+    for (const secret of [
+      token,
+      'wrong-token-8Vb',
+      'verbose-key',
+      'secret-value',
+      'verbose-path-key',
+      'path-value',
+      'verbose-n',
+      '5Rt',
+    ]) {
+      expect(stderr()).not.toContain(secret)
+    }
+  } finally {
+    await cli.stop()
+  }
+})
+
+test('without --verbose nothing is printed per request', async () => {
+  const cli = startCli(['--redis', env().redisUrl, '--port', '0', '--token', 'cli-token'])
+  try {
+    const { url, stderr } = await cli.ready
+    const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer cli-token' }, body: '["PING"]' })
+    expect(await res.json()).toEqual({ result: 'PONG' })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(stderr()).not.toMatch(/fragment-redis gateway: /)
+  } finally {
+    await cli.stop()
   }
 })

@@ -40,6 +40,8 @@ pub struct GatewayConfig {
     pub drain_timeout: Duration,
     /// Latency and fault simulation for local development; off by default.
     pub simulation: Simulation,
+    /// One line per request on stderr (route, command names, status, time; never the token or values).
+    pub verbose: bool,
 }
 
 impl GatewayConfig {
@@ -68,6 +70,7 @@ impl GatewayConfig {
             keepalive_interval: Duration::from_secs(15),
             drain_timeout: Duration::from_secs(10),
             simulation: Simulation::default(),
+            verbose: false,
         })
     }
 }

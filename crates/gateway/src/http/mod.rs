@@ -2,6 +2,7 @@
 
 mod auth;
 pub mod body;
+mod log;
 pub mod response;
 mod router;
 pub mod server;

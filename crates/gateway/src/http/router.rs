@@ -7,6 +7,7 @@ use hyper::header::{HeaderValue, CONTENT_LENGTH};
 use hyper::{HeaderMap, Method, Request, Response};
 
 use super::body::{read_limited, Body};
+use super::log::RequestLine;
 use super::simulate::Fault;
 use super::state::{ReplyFormat, State};
 use super::{auth, response};
@@ -17,18 +18,36 @@ use crate::GatewayError;
 /// `Err(ConnectionCut)` tells the server to close the connection without answering
 /// (`--drop-after-apply`, `--stall`).
 pub async fn handle(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Body>, ConnectionCut> {
-    let mut fault = Fault::None;
-    let mut response = route(req, state.clone(), &mut fault).await.unwrap_or_else(|e| response::error(&e));
+    let started = std::time::Instant::now();
+    let method = state.config.verbose.then(|| req.method().to_string());
+    let mut seen = Seen::default();
+    let mut response = route(req, state.clone(), &mut seen).await.unwrap_or_else(|e| response::error(&e));
     let delay = state.simulator.next_delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    if matches!(fault, Fault::DropAfterApply | Fault::Stall) {
+    let cut = matches!(seen.fault, Fault::DropAfterApply | Fault::Stall);
+    if let Some(method) = method {
+        let outcome = match seen.fault {
+            Fault::DropAfterApply => "cut-after-apply".to_owned(),
+            Fault::Stall => "stalled".to_owned(),
+            _ => response.status().as_u16().to_string(),
+        };
+        seen.line.print(&method, &outcome, started.elapsed());
+    }
+    if cut {
         return Err(ConnectionCut);
     }
     let token = HeaderValue::from_str(&state.sync_tokens.next()).expect("sync tokens are ASCII");
     response.headers_mut().insert("upstash-sync-token", token);
     Ok(response)
+}
+
+/// What routing learned about a request, for [`handle`]: its simulated fault and its log line.
+#[derive(Default)]
+struct Seen {
+    fault: Fault,
+    line: RequestLine,
 }
 
 /// The request's connection is closed with no response written (a simulated fault).
@@ -60,7 +79,7 @@ async fn simulate_fault(state: &State, fault: &mut Fault) -> Result<(), GatewayE
     }
 }
 
-async fn route(req: Request<Incoming>, state: Arc<State>, fault: &mut Fault) -> Result<Response<Body>, GatewayError> {
+async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Result<Response<Body>, GatewayError> {
     let method = req.method().clone();
     if !matches!(method, Method::GET | Method::POST | Method::PUT | Method::HEAD) {
         return Err(GatewayError::MethodNotAllowed);
@@ -76,6 +95,7 @@ async fn route(req: Request<Incoming>, state: Arc<State>, fault: &mut Fault) -> 
 
     match first_segment {
         "subscribe" | "psubscribe" => {
+            seen.line.route = if first_segment == "subscribe" { "/subscribe" } else { "/psubscribe" };
             let kind = if first_segment == "subscribe" { subscribe::Kind::Channels } else { subscribe::Kind::Patterns };
             let names = path.split('/').skip(2).filter(|s| !s.is_empty()).map(percent_decode).collect();
             subscribe::stream(state, kind, names).await
@@ -84,8 +104,10 @@ async fn route(req: Request<Incoming>, state: Arc<State>, fault: &mut Fault) -> 
             if method != Method::POST {
                 return Err(GatewayError::MethodNotAllowed);
             }
-            simulate_fault(&state, fault).await?;
+            seen.line.route = if first_segment == "pipeline" { "/pipeline" } else { "/multi-exec" };
+            simulate_fault(&state, &mut seen.fault).await?;
             let commands = parse_commands(&read_body(req, &state).await?)?;
+            seen.line.commands(&commands);
             if first_segment == "pipeline" {
                 pipeline::pipeline(&state, commands, format).await
             } else {
@@ -94,19 +116,24 @@ async fn route(req: Request<Incoming>, state: Arc<State>, fault: &mut Fault) -> 
         }
         // The base URL: a JSON command in the body (the query may only carry `_token`).
         "" => {
-            simulate_fault(&state, fault).await?;
+            seen.line.route = "/";
+            simulate_fault(&state, &mut seen.fault).await?;
             let body = read_body(req, &state).await?;
             let command = if body.is_empty() {
                 parse_path_command(&path, query.as_deref(), &body)?
             } else {
                 parse_command(&body)?
             };
+            seen.line.commands([&command]);
             command::single(&state, command, format).await
         }
         _ => {
-            simulate_fault(&state, fault).await?;
+            seen.line.route = "/<command>/…";
+            simulate_fault(&state, &mut seen.fault).await?;
             let body = read_body(req, &state).await?;
-            command::single(&state, parse_path_command(&path, query.as_deref(), &body)?, format).await
+            let command = parse_path_command(&path, query.as_deref(), &body)?;
+            seen.line.commands([&command]);
+            command::single(&state, command, format).await
         }
     }
 }

@@ -27,8 +27,9 @@ pub struct Simulation {
 }
 
 /// What happens to one command request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Fault {
+    #[default]
     None,
     Fail,
     DropAfterApply,
