@@ -79,10 +79,10 @@ export declare function errorCodes(): Array<string>
 export interface GatewayOptions {
   /** `redis://[user:password@]host:port[/db]` of the redis-server to front. */
   redis: string
-  /** IP address to listen on; default `127.0.0.1`. */
-  host?: string
-  /** Port to listen on; `0` (the default) picks a free one. */
-  port?: number
+  /** IP address to listen on. Required here: its default lives in `lib/gateway.js` (`DEFAULTS`). */
+  host: string
+  /** Port to listen on, `0` picks a free one. Required here: its default lives in `lib/gateway.js`. */
+  port: number
   /** The bearer token clients must present. */
   token: string
   /** Largest accepted request body in bytes; default 10 MB. */

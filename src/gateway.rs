@@ -9,10 +9,10 @@ use napi_derive::napi;
 pub struct GatewayOptions {
     /// `redis://[user:password@]host:port[/db]` of the redis-server to front.
     pub redis: String,
-    /// IP address to listen on; default `127.0.0.1`.
-    pub host: Option<String>,
-    /// Port to listen on; `0` (the default) picks a free one.
-    pub port: Option<u32>,
+    /// IP address to listen on. Required here: its default lives in `lib/gateway.js` (`DEFAULTS`).
+    pub host: String,
+    /// Port to listen on, `0` picks a free one. Required here: its default lives in `lib/gateway.js`.
+    pub port: u32,
     /// The bearer token clients must present.
     pub token: String,
     /// Largest accepted request body in bytes; default 10 MB.
@@ -54,10 +54,9 @@ pub struct GatewayHandle {
 /// Starts a gateway (on a thread of its own) and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
-    let port = u16::try_from(options.port.unwrap_or(0))
+    let port = u16::try_from(options.port)
         .map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
-    let host = options.host.as_deref().unwrap_or("127.0.0.1");
-    let mut config = GatewayConfig::new(&options.redis, host, port, &options.token).map_err(to_js)?;
+    let mut config = GatewayConfig::new(&options.redis, &options.host, port, &options.token).map_err(to_js)?;
     if let Some(max_body) = options.max_body {
         config.max_body = max_body as usize;
     }
