@@ -54,8 +54,8 @@ pub struct GatewayHandle {
 /// Starts a gateway (on a thread of its own) and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
-    let port = u16::try_from(options.port)
-        .map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
+    let port =
+        u16::try_from(options.port).map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
     let mut config = GatewayConfig::new(&options.redis, &options.host, port, &options.token).map_err(to_js)?;
     if let Some(max_body) = options.max_body {
         config.max_body = max_body as usize;
