@@ -35,7 +35,7 @@ async function outcome(gw, body, timeoutMs = 2000) {
 async function outcomes(options, n) {
   return withGateway(options, async (gw) => {
     const seen = []
-    for (let i = 0; i < n; i++) seen.push(await outcome(gw, ['PING'], 1000))
+    for (let i = 0; i < n; i++) seen.push(await outcome(gw, ['PING'], 2500))
     return seen
   })
 }
@@ -58,7 +58,7 @@ describe('--latency', () => {
     })
   })
 
-  test('a range draws each delay within it; the same seed gives the same delays', async () => {
+  test('a range draws each delay within it, and the seed is reported', async () => {
     await withGateway({ latency: [100, 300], seed: 5 }, async (gw) => {
       expect(gw.handle.simulation.join('\n')).toMatch(/100-300 ms[\s\S]*seed: 5/)
       for (let i = 0; i < 6; i++) {
@@ -102,7 +102,8 @@ describe('--latency', () => {
 })
 
 describe('--fail-rate, --drop-after-apply, --stall with --seed', () => {
-  const faults = { failRate: 0.2, dropAfterApply: 0.1, stall: 0.05 }
+  // Few stalls: each costs the wait that tells it from a slow answer on a loaded machine.
+  const faults = { failRate: 0.2, dropAfterApply: 0.1, stall: 0.03 }
 
   test('the same seed gives the same 200 outcomes, each fault near its fraction', async () => {
     const first = await outcomes({ ...faults, seed: 42 }, 200)
@@ -113,7 +114,7 @@ describe('--fail-rate, --drop-after-apply, --stall with --seed', () => {
     expect(share(first, 'cut')).toBeGreaterThan(0.03)
     expect(share(first, 'cut')).toBeLessThan(0.2)
     expect(share(first, 'stalled')).toBeGreaterThan(0)
-    expect(share(first, 'stalled')).toBeLessThan(0.12)
+    expect(share(first, 'stalled')).toBeLessThan(0.08)
     expect(share(first, '200')).toBeGreaterThan(0.5)
     expect(new Set(first)).toEqual(new Set(['200', '503', 'cut', 'stalled']))
   }, 120000)

@@ -193,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn delays_stay_in_range_and_off_means_nothing() {
+    fn delays_stay_in_range_replay_by_seed_and_off_means_nothing() {
         let sim = Simulator::new(Simulation {
             latency: Some((Duration::from_millis(10), Duration::from_millis(20))),
             seed: Some(1),
@@ -203,6 +203,16 @@ mod tests {
             let d = sim.next_delay();
             assert!(d >= Duration::from_millis(10) && d <= Duration::from_millis(20));
         }
+        let replay = |seed| {
+            let sim = Simulator::new(Simulation {
+                latency: Some((Duration::ZERO, Duration::from_millis(100))),
+                seed: Some(seed),
+                ..Default::default()
+            });
+            (0..100).map(|_| sim.next_delay()).collect::<Vec<_>>()
+        };
+        assert_eq!(replay(3), replay(3));
+        assert_ne!(replay(3), replay(4));
         let off = Simulator::new(Simulation::default());
         assert_eq!((off.next_fault(), off.next_delay()), (Fault::None, Duration::ZERO));
         assert!(off.settings.describe(off.seed).is_empty());
