@@ -42,7 +42,9 @@ function latencyRange(latency) {
  * @returns {Promise<import('../binding').GatewayHandle>}
  */
 async function startGateway(options) {
-  const { redis = DEFAULTS.redis, host = DEFAULTS.host, port = DEFAULTS.port, token, tlsCert, tlsKey } = options || {}
+  const { redis = DEFAULTS.redis, port = DEFAULTS.port, token, tlsCert, tlsKey } = options || {}
+  // A null host has always meant the default one.
+  const host = options?.host ?? DEFAULTS.host
   if (typeof token !== 'string' || token.trim() === '') {
     throw new TypeError('startGateway needs a token (clients send it as UPSTASH_REDIS_REST_TOKEN)')
   }
