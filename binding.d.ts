@@ -15,6 +15,8 @@ export declare class GatewayHandle {
   get url(): string
   /** The port actually bound (useful after asking for port 0). */
   get port(): number
+  /** One line per active simulation setting (latency, faults, seed); empty when all are off. */
+  get simulation(): Array<string>
   /** True when the listener is bound to a loopback address. */
   get isLoopback(): boolean
   /** Stops accepting, lets in-flight requests finish, then resolves. */
@@ -77,10 +79,10 @@ export declare function errorCodes(): Array<string>
 export interface GatewayOptions {
   /** `redis://[user:password@]host:port[/db]` of the redis-server to front. */
   redis: string
-  /** IP address to listen on; default `127.0.0.1`. */
-  host?: string
-  /** Port to listen on; `0` (the default) picks a free one. */
-  port?: number
+  /** IP address to listen on. Required here: its default lives in `lib/gateway.js` (`DEFAULTS`). */
+  host: string
+  /** Port to listen on, `0` picks a free one. Required here: its default lives in `lib/gateway.js`. */
+  port: number
   /** The bearer token clients must present. */
   token: string
   /** Largest accepted request body in bytes; default 10 MB. */
@@ -97,6 +99,22 @@ export interface GatewayOptions {
   tlsCert?: string
   /** PEM private key file for `tlsCert`. */
   tlsKey?: string
+  /** Simulated latency: every response (and SSE event) delayed `latencyMin`..`latencyMax` ms. */
+  latencyMin?: number
+  latencyMax?: number
+  /** Fraction of command requests answered 503 without running them; default 0. */
+  failRate?: number
+  /** Fraction of command requests run, then cut without an answer; default 0. */
+  dropAfterApply?: number
+  /** Fraction of command requests never answered (and not run); default 0. */
+  stall?: number
+  /** Seed of the simulated outcomes; default: picked at start and reported in `simulation`. */
+  seed?: number
+  /**
+   * One line per request on stderr (route, command names, status, time; never the token or
+   * values); default false.
+   */
+  verbose?: boolean
 }
 
 /** Options of the native client; `index.js` maps the ioredis-style options onto these. */

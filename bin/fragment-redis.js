@@ -19,6 +19,17 @@ Options (environment variable in brackets):
   --max-streams <n>   open SSE streams (one Redis connection each) [FRAGMENT_GATEWAY_MAX_STREAMS]  default 128
   --tls-cert <file>   serve HTTPS with this PEM certificate chain [FRAGMENT_GATEWAY_TLS_CERT]
   --tls-key <file>    and this PEM private key [FRAGMENT_GATEWAY_TLS_KEY]
+  --verbose           one line per request on stderr: route, command names, status, time;
+                      never the token, keys or values [FRAGMENT_GATEWAY_VERBOSE=1]
+
+Simulation for local development (off by default; printed loudly at startup):
+  --latency <ms>|<min>-<max>  delay every response and SSE event [FRAGMENT_GATEWAY_LATENCY]
+  --fail-rate <p>     answer this fraction of command requests 503, not run [FRAGMENT_GATEWAY_FAIL_RATE]
+  --drop-after-apply <p>  run, then close the connection unanswered [FRAGMENT_GATEWAY_DROP_AFTER_APPLY]
+  --stall <p>         never answer (and do not run) [FRAGMENT_GATEWAY_STALL]
+  --seed <n>          replay the same sequence of outcomes [FRAGMENT_GATEWAY_SEED]  default: random, printed
+  Faults apply to command routes (/, /<command>/..., /pipeline, /multi-exec), not to /subscribe.
+
   -h, --help          show this help
 `
 
@@ -39,6 +50,34 @@ function parseCount(text, flag) {
     fail(`${flag} must be a whole number of at least 1, got ${JSON.stringify(text)}`)
   }
   return Number(text)
+}
+
+function parseLatency(text, flag) {
+  const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(String(text).trim())
+  const [min, max] = match ? [Number(match[1]), Number(match[2] ?? match[1])] : []
+  if (!match || min > max)
+    fail(`${flag} must be milliseconds such as 50, or a range such as 20-80, got ${JSON.stringify(text)}`)
+  return [min, max]
+}
+
+function parseFraction(text, flag) {
+  const p = /^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(String(text)) ? Number(text) : NaN
+  if (!(p >= 0 && p <= 1)) fail(`${flag} must be a fraction from 0 to 1 such as 0.1, got ${JSON.stringify(text)}`)
+  return p
+}
+
+function parseSeed(text, flag) {
+  if (!/^\d+$/.test(String(text).trim()) || Number(text) > 0xffffffff) {
+    fail(`${flag} must be a whole number from 0 to ${0xffffffff}, got ${JSON.stringify(text)}`)
+  }
+  return Number(text)
+}
+
+function parseSwitch(text, flag) {
+  const value = { 1: true, true: true, 0: false, false: false }[String(text).trim().toLowerCase()]
+  if (value === undefined)
+    fail(`${flag} (FRAGMENT_GATEWAY_VERBOSE) must be 1, 0, true or false, got ${JSON.stringify(text)}`)
+  return value
 }
 
 function parsePort(text) {
@@ -62,6 +101,12 @@ async function gateway(argv) {
       'max-streams': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      latency: { type: 'string' },
+      'fail-rate': { type: 'string' },
+      'drop-after-apply': { type: 'string' },
+      stall: { type: 'string' },
+      seed: { type: 'string' },
+      verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -88,6 +133,12 @@ async function gateway(argv) {
     maxStreams: given('max-streams', 'FRAGMENT_GATEWAY_MAX_STREAMS', parseCount),
     tlsCert: given('tls-cert', 'FRAGMENT_GATEWAY_TLS_CERT', asIs),
     tlsKey: given('tls-key', 'FRAGMENT_GATEWAY_TLS_KEY', asIs),
+    latency: given('latency', 'FRAGMENT_GATEWAY_LATENCY', parseLatency),
+    failRate: given('fail-rate', 'FRAGMENT_GATEWAY_FAIL_RATE', parseFraction),
+    dropAfterApply: given('drop-after-apply', 'FRAGMENT_GATEWAY_DROP_AFTER_APPLY', parseFraction),
+    stall: given('stall', 'FRAGMENT_GATEWAY_STALL', parseFraction),
+    seed: given('seed', 'FRAGMENT_GATEWAY_SEED', parseSeed),
+    verbose: values.verbose || given('verbose', 'FRAGMENT_GATEWAY_VERBOSE', parseSwitch),
   }
 
   let handle
@@ -100,6 +151,13 @@ async function gateway(argv) {
     process.stderr.write(
       `\n!!! WARNING: the gateway listens on ${handle.url}, reachable from other machines.\n` +
         '!!! Anyone with the token can read and write this Redis. Use --host 127.0.0.1 unless you mean it.\n\n',
+    )
+  }
+  if (handle.simulation.length > 0) {
+    process.stderr.write(
+      `\n!!! SIMULATION ON: this gateway is slower or less reliable than Upstash on purpose.\n` +
+        handle.simulation.map((line) => `!!! ${line}\n`).join('') +
+        '\n',
     )
   }
   process.stdout.write(

@@ -12,6 +12,21 @@ export interface StartGatewayOptions {
   token: string
   /** Largest accepted request body in bytes. Default 10 MB. */
   maxBody?: number
+  /**
+   * Simulated latency (local development): every response and SSE event held back this many
+   * milliseconds, or a delay drawn from `[min, max]` each time. Default off.
+   */
+  latency?: number | [number, number]
+  /** Fraction (0–1) of command requests answered 503 without running them. Default 0. */
+  failRate?: number
+  /** Fraction (0–1) of command requests run, then cut without an answer. Default 0. */
+  dropAfterApply?: number
+  /** Fraction (0–1) of command requests never answered (and not run). Default 0. */
+  stall?: number
+  /** Seed of the simulated outcomes (0–2^32-1): the same seed, the same sequence. Default: random, see `simulation`. */
+  seed?: number
+  /** One line per request on stderr: route, command names, status, time; never the token or values. Default false. */
+  verbose?: boolean
 }
 
 /** A running gateway. */
@@ -22,6 +37,8 @@ export interface GatewayHandle {
   readonly port: number
   /** True when the listener is bound to a loopback address. */
   readonly isLoopback: boolean
+  /** One line per active simulation setting (latency, faults, seed); empty when off. */
+  readonly simulation: string[]
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>
   /** Resolves when the gateway has stopped; while pending it keeps Node's event loop alive. */

@@ -18,14 +18,33 @@ const COUNTS = [
   ['maxStreams', 1, 0xffff],
 ]
 
+// Fractions of command requests given a simulated fault; off (0) unless given.
+const FRACTIONS = ['failRate', 'dropAfterApply', 'stall']
+
+/** `latency`: milliseconds, or `[min, max]` for jitter → the binding's latencyMin/latencyMax. */
+function latencyRange(latency) {
+  if (latency === undefined) return {}
+  const [min, max] = Array.isArray(latency) ? latency : [latency, latency]
+  const ms = (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff
+  if (!ms(min) || !ms(max) || min > max || (Array.isArray(latency) && latency.length !== 2)) {
+    throw new RangeError(
+      `latency must be whole milliseconds or [min, max] with min <= max, got ${JSON.stringify(latency)}`,
+    )
+  }
+  return { latencyMin: min, latencyMax: max }
+}
+
 /**
  * @param {{ redis?: string, host?: string, port?: number, token: string, maxBody?: number,
  *   maxReply?: number, poolSize?: number, poolTimeout?: number, maxStreams?: number,
- *   tlsCert?: string, tlsKey?: string }} options
+ *   tlsCert?: string, tlsKey?: string, latency?: number | [number, number], failRate?: number,
+ *   dropAfterApply?: number, stall?: number, seed?: number, verbose?: boolean }} options
  * @returns {Promise<import('../binding').GatewayHandle>}
  */
 async function startGateway(options) {
-  const { redis = DEFAULTS.redis, host = DEFAULTS.host, port = DEFAULTS.port, token, tlsCert, tlsKey } = options || {}
+  const { redis = DEFAULTS.redis, port = DEFAULTS.port, token, tlsCert, tlsKey } = options || {}
+  // A null host has always meant the default one.
+  const host = options?.host ?? DEFAULTS.host
   if (typeof token !== 'string' || token.trim() === '') {
     throw new TypeError('startGateway needs a token (clients send it as UPSTASH_REDIS_REST_TOKEN)')
   }
@@ -49,7 +68,26 @@ async function startGateway(options) {
       throw new TypeError(`${name} must be the path of a PEM file`)
     }
   }
-  return binding.startGateway({ redis, host, port, token, ...counts, tlsCert, tlsKey })
+  const simulation = latencyRange(options.latency)
+  for (const name of FRACTIONS) {
+    const value = options[name]
+    if (value === undefined) continue
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+      throw new RangeError(`${name} must be a fraction from 0 to 1, got ${value}`)
+    }
+    simulation[name] = value
+  }
+  if (options.seed !== undefined) {
+    if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
+      throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff}, got ${options.seed}`)
+    }
+    simulation.seed = options.seed
+  }
+  const { verbose } = options
+  if (verbose !== undefined && typeof verbose !== 'boolean') {
+    throw new TypeError(`verbose must be true or false, got ${JSON.stringify(verbose)}`)
+  }
+  return binding.startGateway({ redis, host, port, token, ...counts, tlsCert, tlsKey, ...simulation, verbose })
 }
 
 /** The two lines a Next.js app puts in `.env.local` to use this gateway. */

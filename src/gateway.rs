@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, TlsFiles};
+use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, Simulation, TlsFiles};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
@@ -9,10 +9,10 @@ use napi_derive::napi;
 pub struct GatewayOptions {
     /// `redis://[user:password@]host:port[/db]` of the redis-server to front.
     pub redis: String,
-    /// IP address to listen on; default `127.0.0.1`.
-    pub host: Option<String>,
-    /// Port to listen on; `0` (the default) picks a free one.
-    pub port: Option<u32>,
+    /// IP address to listen on. Required here: its default lives in `lib/gateway.js` (`DEFAULTS`).
+    pub host: String,
+    /// Port to listen on, `0` picks a free one. Required here: its default lives in `lib/gateway.js`.
+    pub port: u32,
     /// The bearer token clients must present.
     pub token: String,
     /// Largest accepted request body in bytes; default 10 MB.
@@ -29,6 +29,20 @@ pub struct GatewayOptions {
     pub tls_cert: Option<String>,
     /// PEM private key file for `tlsCert`.
     pub tls_key: Option<String>,
+    /// Simulated latency: every response (and SSE event) delayed `latencyMin`..`latencyMax` ms.
+    pub latency_min: Option<u32>,
+    pub latency_max: Option<u32>,
+    /// Fraction of command requests answered 503 without running them; default 0.
+    pub fail_rate: Option<f64>,
+    /// Fraction of command requests run, then cut without an answer; default 0.
+    pub drop_after_apply: Option<f64>,
+    /// Fraction of command requests never answered (and not run); default 0.
+    pub stall: Option<f64>,
+    /// Seed of the simulated outcomes; default: picked at start and reported in `simulation`.
+    pub seed: Option<u32>,
+    /// One line per request on stderr (route, command names, status, time; never the token or
+    /// values); default false.
+    pub verbose: Option<bool>,
 }
 
 /// A running gateway.
@@ -40,10 +54,9 @@ pub struct GatewayHandle {
 /// Starts a gateway (on a thread of its own) and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
-    let port = u16::try_from(options.port.unwrap_or(0))
-        .map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
-    let host = options.host.as_deref().unwrap_or("127.0.0.1");
-    let mut config = GatewayConfig::new(&options.redis, host, port, &options.token).map_err(to_js)?;
+    let port =
+        u16::try_from(options.port).map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
+    let mut config = GatewayConfig::new(&options.redis, &options.host, port, &options.token).map_err(to_js)?;
     if let Some(max_body) = options.max_body {
         config.max_body = max_body as usize;
     }
@@ -69,6 +82,20 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
             ))
         }
     };
+    let ms = |n: u32| std::time::Duration::from_millis(u64::from(n));
+    config.simulation = Simulation {
+        latency: match (options.latency_min, options.latency_max) {
+            (None, None) => None,
+            (min, max) => Some((ms(min.or(max).unwrap_or(0)), ms(max.or(min).unwrap_or(0)))),
+        },
+        fail_rate: options.fail_rate.unwrap_or(0.0),
+        drop_after_apply: options.drop_after_apply.unwrap_or(0.0),
+        stall: options.stall.unwrap_or(0.0),
+        seed: options.seed.map(u64::from),
+    };
+    if let Some(verbose) = options.verbose {
+        config.verbose = verbose;
+    }
     let running = fragment_redis_gateway::start_on_own_thread(config).await.map_err(to_js)?;
     Ok(GatewayHandle { inner: Arc::new(running) })
 }
@@ -85,6 +112,12 @@ impl GatewayHandle {
     #[napi(getter)]
     pub fn port(&self) -> u32 {
         u32::from(self.inner.local_addr().port())
+    }
+
+    /// One line per active simulation setting (latency, faults, seed); empty when all are off.
+    #[napi(getter)]
+    pub fn simulation(&self) -> Vec<String> {
+        self.inner.simulation().to_vec()
     }
 
     /// True when the listener is bound to a loopback address.

@@ -4,6 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process')
 const path = require('node:path')
 const { env } = require('../helpers')
+const { within } = require('./support')
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'fragment-redis.js')
 
@@ -129,5 +130,169 @@ test('a bad limit value stops the CLI with a message naming the flag', () => {
       status: 1,
       stderr: expect.stringMatching(pattern),
     })
+  }
+})
+
+test('the simulation flags (and their variables) reach the gateway and are announced loudly', async () => {
+  const cli = startCli(['--latency', '120-160', '--seed', '9', '--fail-rate', '0.1'], {
+    FRAGMENT_REDIS_URL: env().redisUrl,
+    FRAGMENT_GATEWAY_PORT: '0',
+    FRAGMENT_GATEWAY_TOKEN: 'env-token',
+    FRAGMENT_GATEWAY_DROP_AFTER_APPLY: '0.05',
+    FRAGMENT_GATEWAY_STALL: '.01',
+  })
+  try {
+    const { url, stderr } = await cli.ready
+    expect(stderr()).toMatch(/!!! SIMULATION ON/)
+    for (const line of [
+      /!!! latency: every response delayed 120-160 ms/,
+      /!!! fail-rate: 10% of command requests answered 503/,
+      /!!! drop-after-apply: 5% of command requests run/,
+      /!!! stall: 1% of command requests never answered/,
+      /!!! seed: 9 /,
+    ]) {
+      expect(stderr()).toMatch(line)
+    }
+    const started = Date.now()
+    // /subscribe draws no fault, so its delay is the latency alone.
+    const controller = new AbortController()
+    const res = await fetch(`${url}/subscribe/cli-sim`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer env-token' },
+      signal: controller.signal,
+    })
+    expect(res.status).toBe(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115)
+    controller.abort()
+  } finally {
+    await cli.stop()
+  }
+})
+
+test('FRAGMENT_GATEWAY_LATENCY alone turns latency on; without any, nothing is announced', async () => {
+  const on = startCli([], {
+    FRAGMENT_REDIS_URL: env().redisUrl,
+    FRAGMENT_GATEWAY_PORT: '0',
+    FRAGMENT_GATEWAY_TOKEN: 'env-token',
+    FRAGMENT_GATEWAY_LATENCY: '40',
+  })
+  try {
+    const { stderr } = await on.ready
+    expect(stderr()).toMatch(/!!! latency: every response delayed 40 ms/)
+    expect(stderr()).not.toMatch(/seed/)
+  } finally {
+    await on.stop()
+  }
+  const off = startCli(['--redis', env().redisUrl, '--port', '0', '--token', 'cli-token'])
+  try {
+    const { stderr } = await off.ready
+    expect(stderr()).not.toMatch(/SIMULATION/)
+  } finally {
+    await off.stop()
+  }
+})
+
+test('a bad simulation value stops the CLI with a message naming the flag', () => {
+  for (const [args, pattern] of [
+    [['--latency', 'slow'], /--latency must be milliseconds such as 50, or a range such as 20-80, got "slow"/],
+    [['--latency', '80-20'], /--latency must be milliseconds/],
+    [['--fail-rate', '1.5'], /--fail-rate must be a fraction from 0 to 1 such as 0.1, got "1.5"/],
+    [['--stall', '10%'], /--stall must be a fraction/],
+    [['--drop-after-apply=-0.1'], /--drop-after-apply must be a fraction/],
+    [['--seed', 'abc'], /--seed must be a whole number/],
+    [['--fail-rate', '0.7', '--stall', '0.7'], /together must not exceed 1/],
+  ]) {
+    const result = spawnSync(process.execPath, [BIN, 'gateway', '--redis', env().redisUrl, '--port', '0', ...args], {
+      env: { ...process.env, FRAGMENT_GATEWAY_TOKEN: 'cli-token' },
+      encoding: 'utf8',
+      timeout: 10_000,
+    })
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 1,
+      stderr: expect.stringMatching(pattern),
+    })
+  }
+})
+
+test('--help lists every simulation flag with its environment variable', () => {
+  const { stdout } = spawnSync(process.execPath, [BIN, 'gateway', '--help'], { encoding: 'utf8', timeout: 10_000 })
+  for (const [flag, variable] of [
+    ['--latency', 'FRAGMENT_GATEWAY_LATENCY'],
+    ['--fail-rate', 'FRAGMENT_GATEWAY_FAIL_RATE'],
+    ['--drop-after-apply', 'FRAGMENT_GATEWAY_DROP_AFTER_APPLY'],
+    ['--stall', 'FRAGMENT_GATEWAY_STALL'],
+    ['--seed', 'FRAGMENT_GATEWAY_SEED'],
+  ]) {
+    expect(stdout).toMatch(new RegExp(`^  ${flag} .*\\[${variable}\\]`, 'm'))
+  }
+})
+
+test('--verbose prints one line per request (route, command names, status) and never the token, keys or values', async () => {
+  const token = 'verbose-token-Zq81'
+  const cli = startCli(['--redis', env().redisUrl, '--port', '0', '--token', token, '--verbose'])
+  try {
+    const { url, stderr } = await cli.ready
+    const post = (path, body, bearer = token) =>
+      fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${bearer}` }, body })
+    expect((await post('/', JSON.stringify(['SET', 'verbose-key-7Hk', 'secret-value-3Jd']))).status).toBe(200)
+    expect((await post('/set/verbose-path-key-Wq/path-value-9Lm', '')).status).toBe(200)
+    expect(
+      (
+        await post(
+          '/pipeline',
+          JSON.stringify([
+            ['GET', 'verbose-key-7Hk'],
+            ['INCR', 'verbose-n-2Xp'],
+          ]),
+        )
+      ).status,
+    ).toBe(200)
+    expect((await post('/', JSON.stringify(['secret as a name 5Rt']))).status).toBe(400)
+    expect((await post('/', '["PING"]', 'wrong-token-8Vb')).status).toBe(401)
+    const lines = () =>
+      stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('fragment-redis gateway: '))
+    await within(
+      (async () => {
+        while (lines().length < 5) await new Promise((resolve) => setTimeout(resolve, 20))
+      })(),
+      5000,
+      'five log lines',
+    )
+    expect(lines()).toEqual([
+      expect.stringMatching(/^fragment-redis gateway: POST \/ SET 200 \d+\.\dms$/),
+      expect.stringMatching(/^fragment-redis gateway: POST \/<command>\/… SET 200 /),
+      expect.stringMatching(/^fragment-redis gateway: POST \/pipeline GET,INCR 200 /),
+      expect.stringMatching(/^fragment-redis gateway: POST \/ \? 400 /),
+      expect.stringMatching(/^fragment-redis gateway: POST \? - 401 /),
+    ])
+    for (const secret of [
+      token,
+      'wrong-token-8Vb',
+      'verbose-key',
+      'secret-value',
+      'verbose-path-key',
+      'path-value',
+      'verbose-n',
+      '5Rt',
+    ]) {
+      expect(stderr()).not.toContain(secret)
+    }
+  } finally {
+    await cli.stop()
+  }
+})
+
+test('without --verbose nothing is printed per request', async () => {
+  const cli = startCli(['--redis', env().redisUrl, '--port', '0', '--token', 'cli-token'])
+  try {
+    const { url, stderr } = await cli.ready
+    const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer cli-token' }, body: '["PING"]' })
+    expect(await res.json()).toEqual({ result: 'PONG' })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(stderr()).not.toMatch(/fragment-redis gateway: /)
+  } finally {
+    await cli.stop()
   }
 })

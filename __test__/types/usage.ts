@@ -579,8 +579,17 @@ async function gateway() {
     host: '127.0.0.1',
     redis: DEFAULTS.redis,
     maxBody: 1 << 20,
+    latency: [20, 80],
+    failRate: 0.1,
+    dropAfterApply: 0.05,
+    stall: 0.01,
+    seed: 7,
+    verbose: true,
   }
+  await startGateway({ token: 't', latency: 50 })
   const handle: GatewayHandle = await startGateway(options)
+  const simulation: string[] = handle.simulation
+  expectType<string[]>(simulation)
   const url: string = handle.url
   const port: number = handle.port
   const loopback: boolean = handle.isLoopback

@@ -1,6 +1,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::http::simulate::Simulation;
 use crate::GatewayError;
 
 /// Upstash's own request size limit on its Free and Pay-as-you-go plans.
@@ -37,6 +38,10 @@ pub struct GatewayConfig {
     pub keepalive_interval: Duration,
     /// How long a shutdown waits for in-flight requests.
     pub drain_timeout: Duration,
+    /// Latency and fault simulation for local development; off by default.
+    pub simulation: Simulation,
+    /// One line per request on stderr (route, command names, status, time; never the token or values).
+    pub verbose: bool,
 }
 
 impl GatewayConfig {
@@ -64,6 +69,8 @@ impl GatewayConfig {
             request_timeout: Duration::from_secs(30),
             keepalive_interval: Duration::from_secs(15),
             drain_timeout: Duration::from_secs(10),
+            simulation: Simulation::default(),
+            verbose: false,
         })
     }
 }

@@ -32,6 +32,8 @@ pub enum GatewayError {
     ReplyTooLarge { limit: usize, actual: usize },
     #[error("ERR the request body did not arrive within {0} ms")]
     BodyTimeout(u128),
+    #[error("ERR simulated failure (the gateway's --fail-rate): the request was not run")]
+    SimulatedFailure,
     #[error("cannot use the TLS certificate and key: {0}")]
     Tls(String),
 }
@@ -47,7 +49,7 @@ impl GatewayError {
             Self::RedisUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::RedisIo(_) => StatusCode::BAD_GATEWAY,
             Self::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            Self::PoolExhausted { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PoolExhausted { .. } | Self::SimulatedFailure => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
             // Like Upstash's other limits (max request size, daily requests): a 400 with ERR text.
             Self::ReplyTooLarge { .. } => StatusCode::BAD_REQUEST,

@@ -17,3 +17,4 @@ pub use config::{
 };
 pub use error::GatewayError;
 pub use http::server::{start, start_on_own_thread, RunningGateway};
+pub use http::simulate::Simulation;

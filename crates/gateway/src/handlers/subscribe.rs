@@ -1,3 +1,4 @@
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use http_body_util::BodyExt;
 use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use hyper::Response;
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 
 use crate::http::body::{Body, ChannelBody};
 use crate::http::state::State;
@@ -70,6 +72,13 @@ pub async fn stream(state: Arc<State>, kind: Kind, names: Vec<Vec<u8>>) -> Resul
         drop(permit);
     });
 
+    let rx = if state.simulator.has_latency() {
+        let (delayed_tx, delayed_rx) = mpsc::channel(BUFFERED_EVENTS);
+        tokio::spawn(delay_events(state.clone(), rx, delayed_tx));
+        delayed_rx
+    } else {
+        rx
+    };
     let mut response = Response::new(ChannelBody::new(rx).boxed());
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
@@ -92,6 +101,34 @@ async fn pump(mut conn: Connection, tx: mpsc::Sender<Bytes>, keepalive: Duration
         };
         if tx.send(chunk).await.is_err() {
             break;
+        }
+    }
+}
+
+/// `--latency` for a stream: each event is held back by its own drawn delay, as the network
+/// would, without throttling the stream (events keep their order; a later one never overtakes).
+/// A slow reader still slows the pump: while a send waits, nothing more is read.
+async fn delay_events(state: Arc<State>, mut rx: mpsc::Receiver<Bytes>, tx: mpsc::Sender<Bytes>) {
+    let mut due: VecDeque<(Instant, Bytes)> = VecDeque::new();
+    let mut open = true;
+    while open || !due.is_empty() {
+        let next = due.front().map(|(at, _)| *at);
+        tokio::select! {
+            chunk = rx.recv(), if open => match chunk {
+                Some(bytes) => {
+                    let at = Instant::now() + state.simulator.next_delay();
+                    let at = due.back().map_or(at, |(last, _)| at.max(*last));
+                    due.push_back((at, bytes));
+                }
+                None => open = false,
+            },
+            _ = tokio::time::sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
+                let (_, bytes) = due.pop_front().expect("a due event");
+                if tx.send(bytes).await.is_err() {
+                    break;
+                }
+            }
+            _ = tx.closed() => break,
         }
     }
 }

@@ -2,8 +2,10 @@
 
 mod auth;
 pub mod body;
+mod log;
 pub mod response;
 mod router;
 pub mod server;
+pub mod simulate;
 pub mod state;
 mod tls;

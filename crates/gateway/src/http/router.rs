@@ -7,20 +7,79 @@ use hyper::header::{HeaderValue, CONTENT_LENGTH};
 use hyper::{HeaderMap, Method, Request, Response};
 
 use super::body::{read_limited, Body};
+use super::log::RequestLine;
+use super::simulate::Fault;
 use super::state::{ReplyFormat, State};
 use super::{auth, response};
 use crate::handlers::{command, pipeline, subscribe, transaction};
 use crate::GatewayError;
 
 /// Serves one request. Every response, error or not, carries a fresh `upstash-sync-token`.
-pub async fn handle(req: Request<Incoming>, state: Arc<State>) -> Response<Body> {
-    let mut response = route(req, state.clone()).await.unwrap_or_else(|e| response::error(&e));
+/// `Err(ConnectionCut)` tells the server to close the connection without answering
+/// (`--drop-after-apply`, `--stall`).
+pub async fn handle(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Body>, ConnectionCut> {
+    let started = std::time::Instant::now();
+    let method = state.config.verbose.then(|| req.method().to_string());
+    let mut seen = Seen::default();
+    let mut response = route(req, state.clone(), &mut seen).await.unwrap_or_else(|e| response::error(&e));
+    let delay = state.simulator.next_delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let cut = matches!(seen.fault, Fault::DropAfterApply | Fault::Stall);
+    if let Some(method) = method {
+        let outcome = match seen.fault {
+            Fault::DropAfterApply => "cut-after-apply".to_owned(),
+            Fault::Stall => "stalled".to_owned(),
+            _ => response.status().as_u16().to_string(),
+        };
+        seen.line.print(&method, &outcome, started.elapsed());
+    }
+    if cut {
+        return Err(ConnectionCut);
+    }
     let token = HeaderValue::from_str(&state.sync_tokens.next()).expect("sync tokens are ASCII");
     response.headers_mut().insert("upstash-sync-token", token);
-    response
+    Ok(response)
 }
 
-async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Body>, GatewayError> {
+/// What routing learned about a request, for [`handle`]: its simulated fault and its log line.
+#[derive(Default)]
+struct Seen {
+    fault: Fault,
+    line: RequestLine,
+}
+
+/// The request's connection is closed with no response written (a simulated fault).
+#[derive(Debug)]
+pub struct ConnectionCut;
+
+impl std::fmt::Display for ConnectionCut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection cut by the gateway's fault simulation")
+    }
+}
+
+impl std::error::Error for ConnectionCut {}
+
+/// Draws a command request's simulated fault once it is authorized, before it runs: a failure is
+/// answered here, a stall waits here (until the client leaves, which drops this future, or the
+/// gateway drains). The fault is recorded in `fault` for [`handle`].
+async fn simulate_fault(state: &State, fault: &mut Fault) -> Result<(), GatewayError> {
+    *fault = state.simulator.next_fault();
+    match fault {
+        Fault::Fail => Err(GatewayError::SimulatedFailure),
+        Fault::Stall => {
+            let mut shutdown = state.shutdown.clone();
+            let _ = shutdown.wait_for(|draining| *draining).await;
+            // Not run, and never sent: `handle` cuts the connection.
+            Err(GatewayError::SimulatedFailure)
+        }
+        Fault::None | Fault::DropAfterApply => Ok(()),
+    }
+}
+
+async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Result<Response<Body>, GatewayError> {
     let method = req.method().clone();
     if !matches!(method, Method::GET | Method::POST | Method::PUT | Method::HEAD) {
         return Err(GatewayError::MethodNotAllowed);
@@ -36,6 +95,7 @@ async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Bod
 
     match first_segment {
         "subscribe" | "psubscribe" => {
+            seen.line.route = if first_segment == "subscribe" { "/subscribe" } else { "/psubscribe" };
             let kind = if first_segment == "subscribe" { subscribe::Kind::Channels } else { subscribe::Kind::Patterns };
             let names = path.split('/').skip(2).filter(|s| !s.is_empty()).map(percent_decode).collect();
             subscribe::stream(state, kind, names).await
@@ -44,7 +104,10 @@ async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Bod
             if method != Method::POST {
                 return Err(GatewayError::MethodNotAllowed);
             }
+            seen.line.route = if first_segment == "pipeline" { "/pipeline" } else { "/multi-exec" };
+            simulate_fault(&state, &mut seen.fault).await?;
             let commands = parse_commands(&read_body(req, &state).await?)?;
+            seen.line.commands(&commands);
             if first_segment == "pipeline" {
                 pipeline::pipeline(&state, commands, format).await
             } else {
@@ -53,17 +116,24 @@ async fn route(req: Request<Incoming>, state: Arc<State>) -> Result<Response<Bod
         }
         // The base URL: a JSON command in the body (the query may only carry `_token`).
         "" => {
+            seen.line.route = "/";
+            simulate_fault(&state, &mut seen.fault).await?;
             let body = read_body(req, &state).await?;
             let command = if body.is_empty() {
                 parse_path_command(&path, query.as_deref(), &body)?
             } else {
                 parse_command(&body)?
             };
+            seen.line.commands([&command]);
             command::single(&state, command, format).await
         }
         _ => {
+            seen.line.route = "/<command>/…";
+            simulate_fault(&state, &mut seen.fault).await?;
             let body = read_body(req, &state).await?;
-            command::single(&state, parse_path_command(&path, query.as_deref(), &body)?, format).await
+            let command = parse_path_command(&path, query.as_deref(), &body)?;
+            seen.line.commands([&command]);
+            command::single(&state, command, format).await
         }
     }
 }

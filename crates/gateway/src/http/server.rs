@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::router::handle;
+use super::simulate::Simulator;
 use super::state::State;
 use super::tls::HANDSHAKE_TIMEOUT;
 use crate::redis::Pool;
@@ -22,6 +23,7 @@ use tokio_rustls::TlsAcceptor;
 pub struct RunningGateway {
     local_addr: SocketAddr,
     tls: bool,
+    simulation: Vec<String>,
     shutdown: watch::Sender<bool>,
     stopped: watch::Receiver<bool>,
     task: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -29,6 +31,7 @@ pub struct RunningGateway {
 
 /// Binds the listener and starts serving on the current Tokio runtime.
 pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError> {
+    config.simulation.validate()?;
     let addr = SocketAddr::new(config.host, config.port);
     let listener =
         TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
@@ -42,14 +45,23 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         sync_tokens: SyncTokens::new(),
         streams: Arc::new(tokio::sync::Semaphore::new(config.max_streams)),
         shutdown: shutdown_rx.clone(),
+        simulator: Simulator::new(config.simulation.clone()),
         config,
     });
+    let simulation = state.simulator.settings.describe(state.simulator.seed);
     let is_tls = tls.is_some();
     let task = tokio::spawn(async move {
         serve(listener, tls, state, shutdown_rx).await;
         let _ = stopped_tx.send(true);
     });
-    Ok(RunningGateway { local_addr, tls: is_tls, shutdown, stopped, task: std::sync::Mutex::new(Some(task)) })
+    Ok(RunningGateway {
+        local_addr,
+        tls: is_tls,
+        simulation,
+        shutdown,
+        stopped,
+        task: std::sync::Mutex::new(Some(task)),
+    })
 }
 
 /// Starts the gateway on a thread of its own with a single-threaded runtime, and resolves once it
@@ -99,7 +111,8 @@ async fn serve(
                 let state = state.clone();
                 let service = service_fn(move |req| {
                     let state = state.clone();
-                    async move { Ok::<_, std::convert::Infallible>(handle(req, state).await) }
+                    // An `Err` (a simulated fault) makes hyper close the connection unanswered.
+                    async move { handle(req, state).await }
                 });
                 let http = http1::Builder::new().timer(TokioTimer::new()).clone();
                 match &tls {
@@ -138,6 +151,11 @@ impl RunningGateway {
     /// `http://host:port` (`https://` with TLS), the value for `UPSTASH_REDIS_REST_URL`.
     pub fn url(&self) -> String {
         format!("{}://{}", if self.tls { "https" } else { "http" }, self.local_addr)
+    }
+
+    /// One line per active simulation setting (latency, faults, seed); empty when off.
+    pub fn simulation(&self) -> &[String] {
+        &self.simulation
     }
 
     /// Stops accepting, drains in-flight requests (bounded by the drain timeout) and returns.

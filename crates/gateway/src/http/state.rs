@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use tokio::sync::{watch, Semaphore};
 
+use super::simulate::Simulator;
 use crate::redis::Pool;
 use crate::scripts::ScriptAliases;
 use crate::sync_token::SyncTokens;
@@ -18,6 +19,8 @@ pub struct State {
     pub streams: Arc<Semaphore>,
     /// Flips to `true` when the gateway starts draining; SSE streams end on it.
     pub shutdown: watch::Receiver<bool>,
+    /// `--latency` and the fault flags; inert when they are off.
+    pub simulator: Simulator,
 }
 
 /// How the client asked for replies to be written.
