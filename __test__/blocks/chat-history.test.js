@@ -119,6 +119,20 @@ test('an unknown chat is empty; clear deletes a history', async () => {
   expect(await direct.keys(`${chats.prefix}*`)).toEqual([])
 })
 
+test('an AI SDK message as the SDK builds it (properties set to undefined) is stored, those properties absent', async () => {
+  const { chats } = history()
+  await chats.append('c-ai', {
+    id: 'm1',
+    role: 'assistant',
+    metadata: undefined,
+    content: [{ type: 'step-start' }, { type: 'text', text: 'Hello', providerMetadata: undefined, state: 'done' }],
+  })
+  const { messages } = await chats.latest('c-ai', 10)
+  expect(messages.map(({ id, role, content }) => ({ id, role, content }))).toEqual([
+    { id: 'm1', role: 'assistant', content: [{ type: 'step-start' }, { type: 'text', text: 'Hello', state: 'done' }] },
+  ])
+})
+
 describe('bad input is refused and stores nothing', () => {
   test.each([
     ['no role', { content: 'x' }, /role must be one of/],

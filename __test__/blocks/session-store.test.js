@@ -139,7 +139,7 @@ describe('data is validated on write: nothing is stored that cannot be read back
     ['a function', () => 1],
     ['a BigInt', 10n],
     ['NaN inside', { n: NaN }],
-    ['undefined inside', { name: undefined }],
+    ['undefined in an array', { list: [1, undefined] }],
     ['a Map', new Map([['a', 1]])],
     [
       'a circular object',
@@ -153,6 +153,12 @@ describe('data is validated on write: nothing is stored that cannot be read back
     const { sessions } = store()
     await expect(sessions.create(data)).rejects.toThrow(TypeError)
     expect(await keysUnder(sessions.prefix)).toEqual([])
+  })
+
+  test('a property whose value is undefined is stored as absent, as JSON.stringify writes it', async () => {
+    const { sessions } = store()
+    const id = await sessions.create({ name: 'Ada', theme: undefined })
+    expect(await sessions.get(id)).toEqual({ name: 'Ada' })
   })
 
   test('update() with bad data rejects and keeps the old data', async () => {

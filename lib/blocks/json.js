@@ -1,7 +1,9 @@
 'use strict'
 // Strict JSON for the building blocks: a value is stored only when its JSON round trip gives the
-// same data back. JSON.stringify alone silently turns a function into '' or undefined, drops
-// undefined fields, writes NaN as null and a Map as {} — data that is lost without a word.
+// same data back. JSON.stringify alone silently turns a function into '' or undefined, writes NaN
+// as null and a Map as {} — data that is lost without a word. A property whose value is undefined
+// is the one loss accepted: it reads as absent both ways (`'k' in o` aside), and objects built by
+// common libraries carry such properties (the AI SDK's `providerMetadata: undefined`).
 
 /**
  * The JSON text of `value`, or a TypeError naming the first part that JSON cannot carry.
@@ -48,6 +50,7 @@ function findProblem(value, path, ancestors) {
       return null
     }
     for (const key of Object.keys(value)) {
+      if (value[key] === undefined) continue // absent in JSON, as JSON.stringify writes it
       const problem = findProblem(value[key], `${path}.${key}`, ancestors)
       if (problem) return problem
     }
