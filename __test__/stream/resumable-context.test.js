@@ -15,7 +15,7 @@ const {
   deferred,
   ROOT,
 } = require('./support')
-const { createResumableStreamContext, StreamFailedError } = require(path.join(ROOT, 'lib/stream'))
+const { createResumableStreamContext, StreamFailedError, StreamExistsError } = require(path.join(ROOT, 'lib/stream'))
 const { PRODUCER_DIED } = require(path.join(ROOT, 'lib/stream/resumable-context.js'))
 
 jest.setTimeout(30000)
@@ -123,6 +123,22 @@ describe('only with the chunks in Redis', () => {
     const resumed = await reader.resumeExistingStream(id)
     release.resolve()
     expect((await readWebStream(resumed, { timeoutMs: 15000 })).join('')).toBe(texts.join(''))
+  })
+
+  test('a second producer for an id whose producer still runs is refused; the reply stays the first one', async () => {
+    const keyPrefix = uniqueKey('rc')
+    const context = createResumableStreamContext({ redis: pool.redis(), waitUntil: null, keyPrefix })
+    const id = uniqueKey('reply')
+    const release = deferred()
+    const first = source(['A0 ', 'A1 ', 'A2 '], { everyMs: 5, hold: release.promise })
+    const second = source(['B0 ', 'B1 '], { everyMs: 5 })
+    const firstStream = await context.createNewResumableStream(id, first.make)
+    await waitFor(() => first.emitted() === 3, 'the first producer wrote everything')
+    await expect(context.createNewResumableStream(id, second.make)).rejects.toThrow(StreamExistsError)
+    const resumed = await context.resumeExistingStream(id)
+    release.resolve()
+    expect((await readWebStream(resumed, { timeoutMs: 15000 })).join('')).toBe('A0 A1 A2 ')
+    expect((await readWebStream(firstStream, { timeoutMs: 15000 })).join('')).toBe('A0 A1 A2 ')
   })
 
   test('the producer died mid-reply: a resumer gets what it wrote, then an error, not a hang', async () => {

@@ -14,7 +14,7 @@
 //   state:<id>     '1' while a producer runs, 'DONE' once it finished; EX stateTtlSeconds
 //   producer:<id>  the producer's lease, refreshed while it runs; gone when it died
 //   stream:<id>    the ChatStreams stream holding the chunks
-const { ChatStreams, StreamFailedError, StreamNotFoundError } = require('./chat-streams.js')
+const { ChatStreams, StreamFailedError, StreamNotFoundError, StreamExistsError } = require('./chat-streams.js')
 
 const DONE = 'DONE'
 const ACTIVE = '1'
@@ -79,9 +79,19 @@ function createResumableStreamContext(options = {}) {
   }
 
   async function startProducing(streamId, makeStream, resolveDone) {
-    await redis.del(streams.key(streamId)) // a stream id used again starts afresh
-    const writer = await streams.create(streamId)
-    await redis.set(leaseKey(streamId), ACTIVE, 'PX', settings.leaseMs)
+    // One producer per id at a time: the lease is claimed first, so a second producer for an id
+    // whose producer still runs is refused instead of writing into its stream (and marking it DONE
+    // under the first). A lease that lapsed (the producer died) or was released (it finished) is free.
+    const claimed = await redis.set(leaseKey(streamId), ACTIVE, 'PX', settings.leaseMs, 'NX')
+    if (claimed !== 'OK') throw new StreamExistsError(streamId)
+    let writer
+    try {
+      await redis.del(streams.key(streamId)) // a stream id used again starts afresh
+      writer = await streams.create(streamId)
+    } catch (error) {
+      await redis.del(leaseKey(streamId)).catch(() => {})
+      throw error
+    }
     const refresh = setInterval(
       () => redis.set(leaseKey(streamId), ACTIVE, 'PX', settings.leaseMs, 'XX').catch(() => {}),
       Math.max(1, Math.floor(settings.leaseMs / 3)),
