@@ -154,8 +154,21 @@ function connectionClosed() {
   return new ClosedError()
 }
 
+/**
+ * The codes that prove a command never reached the server, so even a write may be sent again: a
+ * refused or failed connection (crates/transport's `never_sent()`), a command its timeout withdrew
+ * before it left (ETIMEDOUT; one already sent is ETIMEDOUT_MAYBE_APPLIED), one the queue cap refused.
+ */
+const NEVER_SENT = new Set([code.ECONNREFUSED, code.ECONNECT, code.ETIMEDOUT, code.EQUEUEFULL])
+
+/** Whether `error` proves its command never reached the server (see NEVER_SENT). */
+function neverSent(error) {
+  return error instanceof RedisError && NEVER_SENT.has(error.code)
+}
+
 module.exports = {
   errorCodes,
+  neverSent,
   RedisError,
   ReplyError,
   TransportError,

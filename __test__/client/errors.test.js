@@ -365,3 +365,15 @@ describe('one error model', () => {
     expect(result.stdout).toBe('InternalError EINTERNAL true\nInternalError EINTERNAL true\nalive\n')
   })
 })
+
+describe('neverSent(): one owner for "this command provably never reached the server"', () => {
+  test('refused or failed connections, a timeout before sending and the queue cap are never-sent; the rest may have run', () => {
+    const never = ['ECONNREFUSED', 'ECONNECT', 'ETIMEDOUT', 'EQUEUEFULL']
+    const maybe = ['ETIMEDOUT_MAYBE_APPLIED', 'ECONNRESET', 'EPROTOCOL', 'EUNAUTHORIZED', 'EHTTP_502', 'ECLOSED']
+    const { neverSent } = require('../../lib/errors.js')
+    for (const code of never) expect([code, neverSent(Redis.errorFromCode(code, 'x'))]).toEqual([code, true])
+    for (const code of maybe) expect([code, neverSent(Redis.errorFromCode(code, 'x'))]).toEqual([code, false])
+    // Only errors of this package: a look-alike code on a foreign error proves nothing.
+    expect(neverSent(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(false)
+  })
+})

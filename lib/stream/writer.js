@@ -1,7 +1,7 @@
 'use strict'
 // The producer's side of a chat stream: appends in call order, a final done/error entry, and the
 // rule that a reply is either whole or marked failed — never silently missing a chunk.
-const { ReplyError } = require('../errors.js')
+const { ReplyError, neverSent } = require('../errors.js')
 const { StreamExistsError, StreamNotFoundError, StreamWriteError, describe } = require('./errors.js')
 
 // One atomic step (one round trip) per entry: check the stream's state, XADD, notify readers and
@@ -40,9 +40,6 @@ return id`
 // re-sends them itself, in order, for this long.
 const RESEND_WINDOW_MS = 10_000
 const RESEND_DELAY_MS = 100
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EQUEUEFULL'])
-
-const neverSent = (error) => NEVER_SENT.has(error?.code)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Marks a promise's rejection handled (it still rejects for whoever awaits it). */
