@@ -313,16 +313,17 @@ describe('over HTTP', () => {
       const url = `http://127.0.0.1:${server.address().port}/`
       // Node 20's EventSource is behind a flag, so it runs in a child. It ignores `event: done`
       // (as a careless page would) and reports what it saw once EventSource gave up.
+      // The child ends by itself once EventSource closed and the timer is gone (nothing left pending).
       const script = `
         const source = new EventSource(process.argv[1]);
         const messages = [];
+        const timer = setTimeout(() => { console.log(JSON.stringify({ messages, closed: false })); source.close(); }, 12000);
         source.onmessage = (event) => messages.push(event.data);
         source.onerror = () => {
           if (source.readyState !== EventSource.CLOSED) return;
           console.log(JSON.stringify({ messages, closed: true }));
-          process.exit(0);
-        };
-        setTimeout(() => { console.log(JSON.stringify({ messages, closed: false })); process.exit(0); }, 12000);`
+          clearTimeout(timer);
+        };`
       const output = await within(
         new Promise((resolve, reject) => {
           const child = spawn(process.execPath, ['--experimental-eventsource', '--no-warnings', '-e', script, url])
