@@ -1,6 +1,7 @@
 //! One file per kind of endpoint. Each turns parsed commands into a response.
 
 pub mod command;
+pub mod monitor;
 pub mod pipeline;
 pub mod subscribe;
 pub mod transaction;
@@ -33,10 +34,9 @@ pub async fn run(state: &State, commands: &[Command], keep_raw: bool) -> Result<
     Ok(replies)
 }
 
-/// Puts back the SHA a client expects from SCRIPT LOAD (see [`crate::scripts`]).
-fn restore_sha(reply: &mut Reply, expected: Option<String>) {
-    if let (Some(sha), Value::Bulk(_)) = (expected, &reply.value) {
-        reply.value = Value::Bulk(sha.into_bytes());
+/// Puts back the SHA-1 a client knows its script by (see [`crate::scripts::Restore`]).
+fn restore_sha(reply: &mut Reply, restore: Option<crate::scripts::Restore>) {
+    if restore.is_some_and(|restore| restore.apply(&mut reply.value)) {
         reply.raw = reply.raw.is_some().then(|| {
             let mut out = Vec::new();
             fragment_redis_protocol::resp::encode_value(&reply.value, &mut out);

@@ -108,7 +108,7 @@ async fn pump(mut conn: Connection, tx: mpsc::Sender<Bytes>, keepalive: Duration
 /// `--latency` for a stream: each event is held back by its own drawn delay, as the network
 /// would, without throttling the stream (events keep their order; a later one never overtakes).
 /// A slow reader still slows the pump: while a send waits, nothing more is read.
-async fn delay_events(state: Arc<State>, mut rx: mpsc::Receiver<Bytes>, tx: mpsc::Sender<Bytes>) {
+pub(super) async fn delay_events(state: Arc<State>, mut rx: mpsc::Receiver<Bytes>, tx: mpsc::Sender<Bytes>) {
     let mut due: VecDeque<(Instant, Bytes)> = VecDeque::new();
     let mut open = true;
     while open || !due.is_empty() {

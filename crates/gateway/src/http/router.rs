@@ -11,7 +11,7 @@ use super::log::RequestLine;
 use super::simulate::Fault;
 use super::state::{ReplyFormat, State};
 use super::{auth, response};
-use crate::handlers::{command, pipeline, subscribe, transaction};
+use crate::handlers::{command, monitor, pipeline, subscribe, transaction};
 use crate::GatewayError;
 
 /// Serves one request. Every response, error or not, carries a fresh `upstash-sync-token`.
@@ -99,6 +99,11 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
             let kind = if first_segment == "subscribe" { subscribe::Kind::Channels } else { subscribe::Kind::Patterns };
             let names = path.split('/').skip(2).filter(|s| !s.is_empty()).map(percent_decode).collect();
             subscribe::stream(state, kind, names).await
+        }
+        // `/monitor` exactly: a longer path is the path form of a command (MONITOR is refused there).
+        "monitor" if path.trim_matches('/') == "monitor" => {
+            seen.line.route = "/monitor";
+            monitor::stream(state).await
         }
         "pipeline" | "multi-exec" => {
             if method != Method::POST {

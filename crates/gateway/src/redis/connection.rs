@@ -1,9 +1,11 @@
+use std::sync::Arc;
 use std::time::Duration;
 
 use fragment_redis_protocol::{request::Command, resp, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::own::{OwnConnections, Registration};
 use crate::{GatewayError, RedisTarget};
 
 /// Bounds the whole dial: TCP connect and the AUTH/SELECT handshake (a mute server never hangs it).
@@ -27,12 +29,14 @@ pub struct Connection {
     pos: usize,
     /// Largest reply read; see [`crate::GatewayConfig::max_reply`].
     max_reply: usize,
+    /// Keeps this connection's local address known as the gateway's own (see [`OwnConnections`]).
+    _own: Registration,
 }
 
 impl Connection {
     /// Dials Redis and runs the handshake the URL asks for (AUTH, SELECT), within [`CONNECT_TIMEOUT`].
-    pub async fn open(target: &RedisTarget, max_reply: usize) -> Result<Self, GatewayError> {
-        tokio::time::timeout(CONNECT_TIMEOUT, Self::dial(target, max_reply)).await.map_err(|_| {
+    pub async fn open(target: &RedisTarget, max_reply: usize, own: &Arc<OwnConnections>) -> Result<Self, GatewayError> {
+        tokio::time::timeout(CONNECT_TIMEOUT, Self::dial(target, max_reply, own)).await.map_err(|_| {
             GatewayError::RedisUnavailable {
                 target: format!("{}:{}", target.host, target.port),
                 reason: format!("no connection and handshake within {} ms", CONNECT_TIMEOUT.as_millis()),
@@ -40,7 +44,7 @@ impl Connection {
         })?
     }
 
-    async fn dial(target: &RedisTarget, max_reply: usize) -> Result<Self, GatewayError> {
+    async fn dial(target: &RedisTarget, max_reply: usize, own: &Arc<OwnConnections>) -> Result<Self, GatewayError> {
         let unavailable = |reason: String| GatewayError::RedisUnavailable {
             target: format!("{}:{}", target.host, target.port),
             reason,
@@ -48,7 +52,9 @@ impl Connection {
         let stream =
             TcpStream::connect((target.host.as_str(), target.port)).await.map_err(|e| unavailable(e.to_string()))?;
         stream.set_nodelay(true).map_err(|e| unavailable(e.to_string()))?;
-        let mut conn = Self { stream, buf: Vec::with_capacity(BUFFER), pos: 0, max_reply };
+        // Registered before the handshake is sent, so a monitor sees it as ours.
+        let _own = own.register(stream.local_addr().map_err(|e| unavailable(e.to_string()))?);
+        let mut conn = Self { stream, buf: Vec::with_capacity(BUFFER), pos: 0, max_reply, _own };
         let mut handshake: Vec<Command> = Vec::new();
         if let Some(password) = &target.password {
             let mut auth = vec![b"AUTH".to_vec()];

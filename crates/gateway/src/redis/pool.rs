@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::Connection;
+use super::{Connection, OwnConnections};
 use crate::{GatewayError, RedisTarget};
 
 /// Lends connections out exclusively: a request keeps its connection until every reply was read.
@@ -21,17 +21,34 @@ struct Inner {
     max_reply: usize,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// Every connection this pool opens, pooled or dedicated, is registered here.
+    own: Arc<OwnConnections>,
 }
 
 impl Pool {
     pub fn new(target: RedisTarget, size: usize, wait: Duration, max_reply: usize) -> Self {
         let permits = Arc::new(Semaphore::new(size));
-        Self { inner: Arc::new(Inner { target, size, wait, max_reply, idle: Mutex::new(Vec::new()), permits }) }
+        Self {
+            inner: Arc::new(Inner {
+                target,
+                size,
+                wait,
+                max_reply,
+                idle: Mutex::new(Vec::new()),
+                permits,
+                own: Arc::default(),
+            }),
+        }
+    }
+
+    /// The local addresses of every connection the gateway holds to Redis right now.
+    pub fn own_connections(&self) -> &OwnConnections {
+        &self.inner.own
     }
 
     /// A new connection outside the pool (an SSE stream's), with the pool's reply limit.
     pub async fn dedicated(&self) -> Result<Connection, GatewayError> {
-        Connection::open(&self.inner.target, self.inner.max_reply).await
+        Connection::open(&self.inner.target, self.inner.max_reply, &self.inner.own).await
     }
 
     /// An open connection: an idle one that is still alive, or a new one. Waits at most the pool's
@@ -52,7 +69,7 @@ impl Pool {
         };
         let conn = match reused {
             Some(conn) => conn,
-            None => Connection::open(&self.inner.target, self.inner.max_reply).await?,
+            None => Connection::open(&self.inner.target, self.inner.max_reply, &self.inner.own).await?,
         };
         Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
     }

@@ -1,0 +1,157 @@
+'use strict'
+// `#!lua flags=allow-key-locking` enforced as Upstash does: such a script may touch only the keys
+// it declared in KEYS; any other key fails with Upstash's error. Scripts without the flag reach
+// Redis byte for byte as sent. Raw HTTP, the official SDK and @upstash/ratelimit's own scripts.
+const crypto = require('node:crypto')
+const { Ratelimit } = require('@upstash/ratelimit')
+const { uniqueKey } = require('../helpers')
+const { cmd, pipeline, multiExec, expectError, expectResult, sdk, direct, sha1 } = require('./support')
+
+// Upstash's text (features/key-locking.mdx); the key follows it.
+const UNDECLARED = "ERR Dynamic keys are not allowed in Lua scripts when 'allow-key-locking' flag is set. Key was: "
+const LOCKING = '#!lua flags=allow-key-locking'
+// A fresh comment makes each script text (and SHA-1) unique, so no run sees another's cached script.
+const fresh = (body, shebang = LOCKING) => `${shebang}\n-- ${crypto.randomUUID()}\n${body}`
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+let redis
+beforeAll(() => {
+  redis = direct()
+})
+afterAll(async () => {
+  await redis.quit()
+})
+
+describe('a key-locking script', () => {
+  test('may touch the keys it declared, read and write, with call and pcall', async () => {
+    const [a, b] = [uniqueKey('kl-a'), uniqueKey('kl-b')]
+    const script = fresh(
+      "redis.call('SET', KEYS[1], ARGV[1]); redis.pcall('RPUSH', KEYS[2], 'x'); return {redis.call('GET', KEYS[1]), redis.call('MGET', KEYS[1], KEYS[2])[1], redis.call('PING')}",
+    )
+    expectResult(await cmd(['EVAL', script, 2, a, b, 'v']), ['v', 'v', 'PONG'])
+    expect(await redis.lrange(b, 0, -1)).toEqual(['x'])
+  })
+
+  test('redis.call on an undeclared key fails with the exact error, naming the key, and writes nothing', async () => {
+    const [declared, other] = [uniqueKey('kl-declared'), uniqueKey('kl-other')]
+    const script = fresh("redis.call('SET', KEYS[1], 'first')\nlocal r = redis.call('SET', ARGV[1], 'x')\nreturn r")
+    const res = await cmd(['EVAL', script, 1, declared, other])
+    expectError(res, 400)
+    expect(res.json.error.startsWith(UNDECLARED + other)).toBe(true)
+    // Redis's usual suffix names the script by the SHA-1 the client knows, at the user's own line.
+    expect(res.json.error).toBe(`${UNDECLARED}${other} script: ${sha1(script)}, on @user_script:4.`)
+    expect(await redis.get(other)).toBeNull()
+    // What ran before the failing call stays done, as for any script error in Redis.
+    expect(await redis.get(declared)).toBe('first')
+  })
+
+  test('redis.pcall on an undeclared key returns the exact error to the script, which goes on', async () => {
+    const other = uniqueKey('kl-pcall')
+    const script = fresh("local r = redis.pcall('GET', ARGV[1]); return {type(r), r.err, 'went on'}")
+    expectResult(await cmd(['EVAL', script, 0, other]), ['table', UNDECLARED + other, 'went on'])
+  })
+
+  test('every key of a multi-key command is checked; nothing of it runs', async () => {
+    const [a, stray] = [uniqueKey('kl-mset-a'), uniqueKey('kl-mset-stray')]
+    const script = fresh("return redis.call('MSET', KEYS[1], '1', ARGV[1], '2')")
+    const res = await cmd(['EVAL', script, 1, a, stray])
+    expect(res.json.error.startsWith(UNDECLARED + stray)).toBe(true)
+    expect(await redis.mget(a, stray)).toEqual([null, null])
+  })
+
+  test('commands without keys run; Redis errors keep their text and the user line number', async () => {
+    expectResult(await cmd(['EVAL', fresh("return {redis.call('PING'), #redis.call('TIME')}"), 0]), ['PONG', 2])
+    const script = fresh("local x = 1\nlocal r = redis.call('NOSUCHCOMMAND')\nreturn r")
+    const res = await cmd(['EVAL', script, 0])
+    expect(res.json.error).toBe(
+      `ERR Unknown Redis command called from script script: ${sha1(script)}, on @user_script:4.`,
+    )
+  })
+
+  test('SCRIPT LOAD answers the client SHA-1; EVALSHA and SCRIPT EXISTS know it; the check still holds', async () => {
+    const [k, other] = [uniqueKey('kl-sha'), uniqueKey('kl-sha-other')]
+    // A tail call (`return redis.call(…)`): Lua keeps no caller frame, so the line is the checks' (2).
+    const script = fresh("return redis.call('INCRBY', ARGV[1], 1)")
+    expectResult(await cmd(['SCRIPT', 'LOAD', script]), sha1(script))
+    expectResult(await cmd(['SCRIPT', 'EXISTS', sha1(script), sha1('never loaded')]), [1, 0])
+    expectResult(await cmd(['EVALSHA', sha1(script), 1, k, k]), 1)
+    const res = await cmd(['EVALSHA', sha1(script), 1, k, other])
+    expect(res.json.error).toBe(`${UNDECLARED}${other} script: ${sha1(script)}, on @user_script:2.`)
+    expect(await redis.get(other)).toBeNull()
+  })
+
+  test('EVAL_RO and EVALSHA_RO with allow-key-locking,no-writes', async () => {
+    const [k, other] = [uniqueKey('kl-ro'), uniqueKey('kl-ro-other')]
+    await redis.set(k, 'r')
+    await redis.set(other, 'o')
+    const script = fresh("return redis.call('GET', ARGV[1])", '#!lua flags=allow-key-locking,no-writes')
+    expectResult(await cmd(['EVAL_RO', script, 1, k, k]), 'r')
+    expect((await cmd(['EVAL_RO', script, 1, k, other])).json.error.startsWith(UNDECLARED + other)).toBe(true)
+    expectResult(await cmd(['EVALSHA_RO', sha1(script), 1, k, k]), 'r')
+    expect((await cmd(['EVALSHA_RO', sha1(script), 1, k, other])).json.error.startsWith(UNDECLARED + other)).toBe(true)
+  })
+
+  test('in a pipeline and a transaction, the failure stays in its slot', async () => {
+    const [k, other] = [uniqueKey('kl-pipe'), uniqueKey('kl-pipe-other')]
+    const script = fresh("return redis.call('INCR', ARGV[1])")
+    const piped = await pipeline([
+      ['EVAL', script, 1, k, k],
+      ['EVAL', script, 1, k, other],
+    ])
+    expect(piped.json[0]).toEqual({ result: 1 })
+    expect(piped.json[1].error).toMatch(new RegExp(`^${escapeRe(UNDECLARED + other)} script: ${sha1(script)}`))
+    const tx = await multiExec([
+      ['EVALSHA', sha1(script), 1, k, k],
+      ['EVALSHA', sha1(script), 1, k, other],
+    ])
+    expect(tx.json[0]).toEqual({ result: 2 })
+    expect(tx.json[1].error).toMatch(new RegExp(`^${escapeRe(UNDECLARED + other)} script: ${sha1(script)}`))
+    expect(await redis.get(other)).toBeNull()
+  })
+})
+
+describe('scripts without the flag', () => {
+  test('reach Redis byte for byte: Redis knows them by the SHA-1 of the text sent', async () => {
+    for (const shebang of [null, '#!lua', '#!lua flags=no-writes']) {
+      const body = `return redis.call('EXISTS', ARGV[1])`
+      const script = shebang ? `${shebang}\n-- ${crypto.randomUUID()}\n${body}` : `-- ${crypto.randomUUID()}\n${body}`
+      // Undeclared keys are Redis's business here: no check.
+      expectResult(await cmd(['EVAL', script, 0, uniqueKey('kl-plain')]), 0)
+      expect(await redis.script('EXISTS', sha1(script))).toEqual([1])
+    }
+  })
+
+  test('a flagged script is what Redis does not hold under the client SHA-1 (it holds the checked one)', async () => {
+    const script = fresh('return 1')
+    expectResult(await cmd(['EVAL', script, 0]), 1)
+    expect(await redis.script('EXISTS', sha1(script))).toEqual([0])
+  })
+})
+
+describe('@upstash/ratelimit (its scripts carry the flag) through the gateway', () => {
+  const client = sdk()
+
+  test.each([
+    ['fixedWindow', () => Ratelimit.fixedWindow(2, '30 s')],
+    ['slidingWindow', () => Ratelimit.slidingWindow(2, '30 s')],
+    ['tokenBucket', () => Ratelimit.tokenBucket(1, '30 s', 2)],
+  ])('%s: limits, getRemaining and resetUsedTokens all run under key locking', async (_, limiter) => {
+    const ratelimit = new Ratelimit({
+      redis: client,
+      limiter: limiter(),
+      prefix: uniqueKey('kl-rl'),
+      ephemeralCache: false,
+    })
+    const seen = []
+    for (let i = 0; i < 3; i++) {
+      const r = await ratelimit.limit('user')
+      await r.pending
+      seen.push(r.success)
+    }
+    // The clock may cross a window boundary between calls; at least the cap is reached.
+    expect(seen.slice(0, 2)).toEqual([true, true])
+    expect((await ratelimit.getRemaining('user')).remaining).toBeLessThanOrEqual(1)
+    await ratelimit.resetUsedTokens('user')
+    expect((await ratelimit.getRemaining('user')).remaining).toBe(2)
+  })
+})
