@@ -7,7 +7,8 @@
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
-const { requireCommand } = require('../lib/internal/which')
+const { requireCommand, which } = require('../lib/internal/which')
+const { redisInstallPlan, installFacts } = require('../lib/internal/redis-server')
 
 const ROOT = path.join(__dirname, '..')
 const ADDON = /^fragment-redis-native\..+\.node$/
@@ -42,8 +43,8 @@ function newestMtime(p) {
   return newest
 }
 
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' })
+function run(command, args, env) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } })
   if (result.error) fail(`could not run ${command}: ${result.error.message}`)
   if (result.status !== 0) process.exit(result.status === null ? 1 : result.status)
 }
@@ -70,6 +71,19 @@ function needCommand(command, why) {
   } catch (error) {
     fail(why ? `${why}; ${error.message}` : error.message)
   }
+}
+
+// redis-server is installed only where that needs no question (see redisInstallPlan); loudly,
+// since it changes the machine. Elsewhere the message says how.
+function ensureRedisServer() {
+  if (which('redis-server')) return
+  const plan = redisInstallPlan(installFacts())
+  if (plan.steps.length === 0) fail(plan.manual)
+  const banner = '='.repeat(72)
+  console.log(`${banner}\nprepare: redis-server is missing; ${plan.says}\n${banner}`)
+  for (const step of plan.steps) run(step.command, step.args, step.env)
+  if (!which('redis-server')) fail('redis-server is still not on PATH after the install above')
+  log(`redis-server installed: ${which('redis-server')}`)
 }
 
 // Why the addon must be (re)built, or null when the newest .node is newer than every Rust input.
@@ -107,7 +121,7 @@ function installZigTools() {
 
 function prepare({ packaging = false } = {}) {
   installDependencies()
-  needCommand('redis-server')
+  ensureRedisServer()
   buildAddon()
   if (packaging) installZigTools()
 }

@@ -2,10 +2,11 @@
 
 // A private, throwaway redis-server: loopback only, no persistence, data dir in a temp folder.
 
+const fs = require('node:fs')
 const net = require('node:net')
 const { OwnedChild } = require('./child')
 const { freePort } = require('./free-port')
-const { requireCommand } = require('./which')
+const { requireCommand, which, INSTALL_HINTS } = require('./which')
 const { delay, withTimeout } = require('./wait')
 
 const READY_TIMEOUT_MS = 10000
@@ -13,6 +14,7 @@ const PROBE_TIMEOUT_MS = 1000
 const PROBE_INTERVAL_MS = 50
 const FREE_PORT_ATTEMPTS = 5
 const ADDRESS_IN_USE = /address already in use/i
+const REDIS_HINT = INSTALL_HINTS['redis-server']
 
 // Sends raw RESP and resolves the reply text once `complete(text)` says so, or null on any
 // failure or timeout; never rejects.
@@ -91,4 +93,53 @@ async function startRedisServer({ port, dir, onUnexpectedExit }) {
   }
 }
 
-module.exports = { startRedisServer, pingRedis }
+// How redis-server gets installed on a machine without it: a pure decision over platform facts
+// (gathered by installFacts()), so each branch is testable without running an installer. Only
+// what needs no question: apt-get as root on Debian/Ubuntu (as .ci/run does), or Homebrew (which
+// never needs root). Anything else (sudo would prompt, other distributions, Windows) gets the
+// manual hint, and nothing is run.
+//   facts: { platform, isRoot, hasAptGet, debianLike, hasBrew }
+//   →      { steps: [{ command, args, env }], says } | { steps: [], manual: <message> }
+function redisInstallPlan({ platform, isRoot, hasAptGet, debianLike, hasBrew }) {
+  if (platform === 'linux' && isRoot && hasAptGet && debianLike) {
+    const env = { DEBIAN_FRONTEND: 'noninteractive' }
+    return {
+      says: 'installing redis-server with apt-get (Debian/Ubuntu, running as root): apt-get update && apt-get install -y --no-install-recommends redis-server',
+      steps: [
+        { command: 'apt-get', args: ['update'], env },
+        { command: 'apt-get', args: ['install', '-y', '--no-install-recommends', 'redis-server'], env },
+      ],
+    }
+  }
+  if ((platform === 'darwin' || platform === 'linux') && hasBrew) {
+    return {
+      says: 'installing redis-server with Homebrew: brew install redis',
+      steps: [{ command: 'brew', args: ['install', 'redis'], env: { HOMEBREW_NO_AUTO_UPDATE: '1' } }],
+    }
+  }
+  let why = ''
+  if (platform === 'linux' && hasAptGet && debianLike && !isRoot)
+    why = ' (not installed automatically: that needs root)'
+  return { steps: [], manual: `${REDIS_HINT}${why}` }
+}
+
+// The facts redisInstallPlan() decides on, read from this machine.
+function installFacts() {
+  const debianLike = (() => {
+    try {
+      const release = fs.readFileSync('/etc/os-release', 'utf8')
+      return /^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(release)
+    } catch {
+      return false
+    }
+  })()
+  return {
+    platform: process.platform,
+    isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+    hasAptGet: which('apt-get') !== null,
+    debianLike,
+    hasBrew: which('brew') !== null,
+  }
+}
+
+module.exports = { startRedisServer, pingRedis, redisInstallPlan, installFacts }

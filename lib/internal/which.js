@@ -35,4 +35,4 @@ function requireCommand(command) {
   return found
 }
 
-module.exports = { which, requireCommand }
+module.exports = { which, requireCommand, INSTALL_HINTS }
