@@ -8,6 +8,8 @@
 //   expectExitedCleanly() asserts a child exited by itself: code 0, no signal, nothing on stderr
 //   useProxyAndOracle()  a fault proxy in front of the global gateway plus a direct ioredis oracle
 //   usePrivateStack()    a private redis-server + gateway for the suite, plus an ioredis oracle to it
+//   useSimulatedGateway() a private gateway over the suites' redis-server with the gateway's own
+//                        fault flags (stall, dropAfterApply, failRate, latency, seed), per test
 //   closedPort()      a loopback port nothing listens on (connection refused)
 //   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
 const { spawn } = require('node:child_process')
@@ -18,6 +20,7 @@ const { env } = require('../../helpers')
 const { startProxy } = require('./proxy')
 const IORedis = require('ioredis')
 const { startDevStack } = require('../../../lib/dev-stack')
+const { startGateway } = require('../../../lib/gateway')
 
 const ROOT = path.resolve(__dirname, '../../..')
 const Redis = require(ROOT)
@@ -142,6 +145,28 @@ function usePrivateStack() {
 
 const closedPort = freePort
 
+/**
+ * The gateway's own simulation flags in place of a hand-written proxy, wherever a flag expresses
+ * the fault: `const sim = useSimulatedGateway(); … const { url, token } = await sim.start({ stall: 1 })`.
+ * A fresh gateway per test (its fault sequence starts at the first request), over the suites'
+ * redis-server, closed after the test.
+ */
+function useSimulatedGateway() {
+  const token = 'simulated-gateway-token'
+  let handle
+  afterEach(async () => {
+    if (handle) await handle.close()
+    handle = undefined
+  })
+  return {
+    async start(simulation) {
+      if (handle) throw new Error('one simulated gateway per test')
+      handle = await startGateway({ redis: env().redisUrl, port: 0, token, ...simulation })
+      return { url: handle.url, token }
+    },
+  }
+}
+
 module.exports = {
   ROOT,
   Redis,
@@ -152,6 +177,7 @@ module.exports = {
   expectExitedCleanly,
   useProxyAndOracle,
   usePrivateStack,
+  useSimulatedGateway,
   closedPort,
   direct,
   within,
