@@ -1,6 +1,8 @@
 'use strict'
-// Pub/sub against servers that misbehave on cue, through a TCP proxy in front of the real gateway
-// (latency, a server that hangs, one that confirms and drops, a token revoked mid-stream). Some
+// Pub/sub against servers that misbehave on cue: the gateway's own --latency where it is only
+// latency, else a TCP proxy in front of the real gateway (latency with cut connections, a server
+// that hangs, one that confirms and drops, a token revoked mid-stream: faults inside a long-lived
+// SSE response that no gateway flag makes). Some
 // tests block this process's event loop on purpose: the native core keeps receiving meanwhile, so
 // events of an earlier stream are still queued when JavaScript acts again — the race a busy
 // server hits by accident.
@@ -24,6 +26,7 @@ const http = require('node:http')
 const os = require('node:os')
 const path = require('node:path')
 const { startTcpProxy } = require('./tcp-proxy')
+const { useSimulatedGateway } = require('../client/support/common')
 
 const DEADLINE_MS = 10000
 const RECOVERY_MS = 15000
@@ -31,6 +34,7 @@ const RECOVERY_MS = 15000
 jest.setTimeout(60000)
 
 const { subscriber, publisher } = factory()
+const sim = useSimulatedGateway()
 let proxy
 beforeAll(async () => {
   proxy = await startTcpProxy(env().url)
@@ -53,10 +57,11 @@ const errorsSince = (client, since) =>
     .map((e) => e.args[0])
 
 describe('events of an earlier stream of the same channel', () => {
+  // The gateway's own --latency (each SSE response and event held back); the proxy's latency is
+  // kept for the tests that also cut connections.
   test('subscribe → unsubscribe → subscribe with 300 ms latency: the second resolves once its own stream is subscribed', async () => {
-    await proxy.set({ latencyMs: 300 })
     const ch = channelName('stale-confirm')
-    const sub = subscriber({ url: proxy.url })
+    const sub = subscriber(await sim.start({ latency: 300 }))
     const first = sub.subscribe(ch).catch((error) => error)
     // The first stream's confirmation reaches the native core while JavaScript is busy.
     blockEventLoop(2500)
