@@ -110,6 +110,49 @@ describe('a key-locking script', () => {
   })
 })
 
+describe('the same error through the clients', () => {
+  test('the official SDK: eval and createScript reject with the exact text; declared keys run', async () => {
+    const client = sdk()
+    const [k, other] = [uniqueKey('kl-sdk'), uniqueKey('kl-sdk-other')]
+    const script = fresh("local r = redis.call('INCR', ARGV[1])\nreturn r")
+    expect(await client.eval(script, [k], [k])).toBe(1)
+    await expect(client.eval(script, [k], [other])).rejects.toThrow(UNDECLARED + other)
+    const created = client.createScript(script)
+    expect(await created.exec([k], [k])).toBe(2)
+    await expect(created.exec([k], [other])).rejects.toThrow(UNDECLARED + other)
+    expect(await redis.get(other)).toBeNull()
+  })
+
+  test('our client: a ReplyError with the exact text, for eval, evalsha and defineCommand', async () => {
+    const Redis = require('../..')
+    const { url, token } = require('../helpers').env()
+    const client = new Redis({ url, token })
+    try {
+      const [k, other] = [uniqueKey('kl-ours'), uniqueKey('kl-ours-other')]
+      const script = fresh("local r = redis.call('INCR', ARGV[1])\nreturn r")
+      expect(await client.eval(script, 1, k, k)).toBe(1)
+      const error = await client.eval(script, 1, k, other).catch((e) => e)
+      expect(error).toBeInstanceOf(Redis.ReplyError)
+      expect(error.message).toBe(`${UNDECLARED}${other} script: ${sha1(script)}, on @user_script:3.`)
+      expect(await client.evalsha(sha1(script), 1, k, k)).toBe(2)
+      client.defineCommand('lockedIncr', { numberOfKeys: 1, lua: script })
+      expect(await client.lockedIncr(k, k)).toBe(3)
+      expect((await client.lockedIncr(k, other).catch((e) => e)).message.startsWith(UNDECLARED + other)).toBe(true)
+      expect(await redis.get(other)).toBeNull()
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  test('Upstash-Response-Format: resp2 carries the same error bytes, with the client SHA-1', async () => {
+    const other = uniqueKey('kl-resp2')
+    const script = fresh("local r = redis.call('GET', ARGV[1])\nreturn r")
+    const res = await cmd(['EVAL', script, 0, other], { headers: { 'upstash-response-format': 'resp2' } })
+    expect(res.status).toBe(400)
+    expect(res.body.toString()).toBe(`-${UNDECLARED}${other} script: ${sha1(script)}, on @user_script:3.\r\n`)
+  })
+})
+
 describe('scripts without the flag', () => {
   test('reach Redis byte for byte: Redis knows them by the SHA-1 of the text sent', async () => {
     for (const shebang of [null, '#!lua', '#!lua flags=no-writes']) {
