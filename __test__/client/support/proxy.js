@@ -1,6 +1,10 @@
 'use strict'
 // A fault-injecting HTTP proxy in front of the real gateway: the one thing a test cannot get from
-// a real server is a server that misbehaves on cue.
+// a real server is a server that misbehaves on cue. Where the gateway's own flags make the fault
+// (--stall, --latency, --drop-after-apply, --fail-rate for every request), suites use those instead
+// (useSimulatedGateway() in ./common.js); this proxy is for what they cannot: a behaviour planned
+// for one request of several, a reset before the gateway saw the request, answers no gateway
+// gives (a 502 HTML page), and the record of what was sent.
 //
 //   const proxy = await startProxy(env().url);   // proxy.url replaces the gateway URL
 //   proxy.plan('reset', 'pass');                  // behaviours for the next requests, in order
