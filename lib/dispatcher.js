@@ -117,8 +117,9 @@ class Dispatcher {
    * @param {(onResults: () => void) => object} createNative builds the NativeClient
    * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
    *   maxQueuedCommands?: number, maxInFlight?: number, onTransportError?: (e: Error) => void,
-   *   onEvents?: (events: Buffer) => void }} options the caps of one /pipeline request, the cap
-   *   on commands waiting to be sent, the window of requests in flight
+   *   onEvents?: (events: Buffer) => void, stringNumbers?: boolean }} options the caps of one
+   *   /pipeline request, the cap on commands waiting to be sent, the window of requests in flight,
+   *   how integer replies are read (lib/reply-reader.js)
    */
   constructor(
     createNative,
@@ -130,6 +131,7 @@ class Dispatcher {
       maxQueuedCommands,
       maxInFlight,
       onTransportError,
+      stringNumbers = false,
     },
   ) {
     try {
@@ -146,6 +148,7 @@ class Dispatcher {
     this.maxQueuedCommands = maxQueuedCommands
     this.maxInFlight = maxInFlight
     this.onTransportError = onTransportError
+    this.readerOptions = { stringNumbers }
     // Entries not sent yet, in issue order (sent and withdrawn ones stay as holes until trimmed).
     this.waiting = new Fifo()
     this.queued = 0
@@ -353,7 +356,7 @@ class Dispatcher {
       this.failAll(fromNative(thrown))
       return
     }
-    const reader = new ReplyReader(buffer)
+    const reader = new ReplyReader(buffer, this.readerOptions)
     let transportError
     while (!reader.done) {
       const { id, count } = reader.group()

@@ -35,6 +35,8 @@ const DEFAULTS = Object.freeze({
   maxQueuedCommands: 100000,
   allowInsecureHttp: false,
   showFriendlyErrorStack: false,
+  // ioredis: integer replies (and, with replyMapping 'resp3', doubles) as their exact decimal text.
+  stringNumbers: false,
   // ioredis 6's defaults: RESP3 on the wire (REST always carries RESP2: `protocol` only takes part
   // in the replyMapping check below) and the legacy reply shapes.
   protocol: 3,
@@ -82,6 +84,7 @@ const RULES = {
   readYourWrites: boolean('readYourWrites'),
   allowInsecureHttp: boolean('allowInsecureHttp'),
   showFriendlyErrorStack: boolean('showFriendlyErrorStack'),
+  stringNumbers: boolean('stringNumbers'),
   protocol(v) {
     if (v !== 2 && v !== 3) throw new RangeError(`protocol must be 2 or 3, got ${describeValue(v)}`)
   },

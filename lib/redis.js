@@ -135,6 +135,7 @@ class Redis extends EventEmitter {
       maxInFlight: this.options.maxInFlight,
       maxBatchCommands: transport.maxBatchCommands,
       maxBatchBytes: transport.maxBatchBytes,
+      stringNumbers: this.options.stringNumbers,
       onTransportError: (error) => this._emitError(error),
       onEvents: (events) => this._subscriptions?.deliver(events),
     })
@@ -356,7 +357,7 @@ class Redis extends EventEmitter {
   _replyTransform(name, args) {
     const legacy = commandTable.replyTransformer(name)
     if (this.options.replyMapping !== 'resp3') return legacy
-    return resp3Mapper(name, args) ?? legacy
+    return resp3Mapper(name, args, this.options) ?? legacy
   }
 
   _command(name, rawArgs, asBuffer) {

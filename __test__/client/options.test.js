@@ -69,6 +69,7 @@ describe('every option: values that would mean something else are refused at con
     enableAutoPipelining: [0, 'no'],
     readYourWrites: [0, 'false'],
     allowInsecureHttp: ['yes', 1],
+    stringNumbers: ['true', 1],
     responseEncoding: [false, 'json', 'resp3', 'BASE64'],
     maxBatchCommands: [0, -1, 1.5, NaN, Infinity, '10'],
     maxBatchBytes: [0, NaN, '1mb', 2 ** 32],
