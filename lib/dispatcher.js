@@ -126,8 +126,8 @@ class Dispatcher {
     {
       onEvents,
       commandTimeout,
-      maxBatchCommands = Infinity,
-      maxBatchBytes = Infinity,
+      maxBatchCommands,
+      maxBatchBytes,
       maxQueuedCommands,
       maxInFlight,
       onTransportError,
@@ -142,9 +142,9 @@ class Dispatcher {
     this.onEvents = onEvents
     // ioredis: 0, undefined or null is "no timeout".
     this.commandTimeout = commandTimeout > 0 ? commandTimeout : 0
+    // Defaults and validation: lib/options.js (dispatchOptions).
     this.maxBatchCommands = maxBatchCommands
     this.maxBatchBytes = maxBatchBytes
-    // Defaults and validation: lib/options.js.
     this.maxQueuedCommands = maxQueuedCommands
     this.maxInFlight = maxInFlight
     this.onTransportError = onTransportError

@@ -277,12 +277,26 @@ function nativeOptions(o) {
     token: o.token,
     responseFormat: o.responseEncoding,
     readYourWrites: o.readYourWrites,
-    maxBatchCommands: o.enableAutoPipelining ? o.maxBatchCommands : 1,
-    maxBatchBytes: o.maxBatchBytes,
     requestTimeoutMs: timeoutMs(o.commandTimeout),
     ...retries(o),
     poolSize: o.poolSize,
     tlsCa: tlsCa(o.tls, o.url),
+  }
+}
+
+/**
+ * What the dispatcher (lib/dispatcher.js) needs: it alone decides what leaves together, so the caps
+ * of one auto-pipelined request go there and nowhere else (the transport sends each request as
+ * it is given). Without auto-pipelining every command leaves on its own.
+ */
+function dispatchOptions(o) {
+  return {
+    commandTimeout: o.commandTimeout,
+    maxQueuedCommands: o.maxQueuedCommands,
+    maxInFlight: o.maxInFlight,
+    maxBatchCommands: o.enableAutoPipelining ? o.maxBatchCommands : 1,
+    maxBatchBytes: o.maxBatchBytes,
+    stringNumbers: o.stringNumbers,
   }
 }
 
@@ -339,4 +353,12 @@ function retries(o) {
   return { maxRetries, retryBaseMs: base, retryCapMs: Math.max(base, typeof cap === 'number' ? delay(cap) : base) }
 }
 
-module.exports = { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue, timeoutMs, DEFAULTS }
+module.exports = {
+  resolveOptions,
+  nativeOptions,
+  dispatchOptions,
+  missingConfiguration,
+  isHeaderValue,
+  timeoutMs,
+  DEFAULTS,
+}
