@@ -275,7 +275,7 @@ function nativeOptions(o) {
   return {
     url: o.url,
     token: o.token,
-    responseFormat: o.responseEncoding,
+    responseEncoding: o.responseEncoding,
     readYourWrites: o.readYourWrites,
     requestTimeoutMs: timeoutMs(o.commandTimeout),
     ...retries(o),

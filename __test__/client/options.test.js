@@ -123,7 +123,7 @@ describe('every option: values that would mean something else are refused at con
     expect(transportFor({ maxRetriesPerRequest: null }).maxRetries).toBe(10) // ioredis: no limit; capped
     expect(transportFor({ poolSize: 0 }).poolSize).toBe(0) // keep no idle connection
     expect(transportFor({ readYourWrites: false }).readYourWrites).toBe(false)
-    expect(transportFor({ responseEncoding: 'resp2' }).responseFormat).toBe('resp2')
+    expect(transportFor({ responseEncoding: 'resp2' }).responseEncoding).toBe('resp2')
     expect(() => make({ url, token, db: 0, lazyConnect: true })).not.toThrow()
   })
 
