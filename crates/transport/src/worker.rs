@@ -2,7 +2,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fragment_redis_protocol::reply::{error_text, parse_envelope, parse_envelopes, Decoded, Encoding};
+use fragment_redis_protocol::reply::Encoding;
+use fragment_redis_protocol::reply_reader::{error_text, parse_envelope, parse_envelopes, Decoded};
 use fragment_redis_protocol::{resp, Value};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;

@@ -1,4 +1,4 @@
-use fragment_redis_protocol::reply::write_envelope;
+use fragment_redis_protocol::reply_writer::write_envelope;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::restricted::refusal;
 use fragment_redis_protocol::Value;

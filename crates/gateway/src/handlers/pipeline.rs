@@ -1,4 +1,4 @@
-use fragment_redis_protocol::reply::write_envelopes;
+use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::restricted::refusal;
 use hyper::{Response, StatusCode};

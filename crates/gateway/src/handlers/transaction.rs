@@ -1,4 +1,5 @@
-use fragment_redis_protocol::reply::{write_envelopes, Encoding};
+use fragment_redis_protocol::reply::Encoding;
+use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::restricted::refusal;
 use fragment_redis_protocol::Value;
