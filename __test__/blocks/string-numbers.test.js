@@ -6,7 +6,7 @@
 const IORedis = require('ioredis')
 const Redis = require('../..')
 const { SessionStore, QueryCache, ChatHistory, RateLimit } = require('../../lib/blocks')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 const made = []
 afterAll(() => Promise.all(made.splice(0).map((c) => c.quit())))

@@ -2,7 +2,7 @@
 // The caps of one auto-pipelined request (maxBatchCommands, maxBatchBytes) have one owner: the
 // dispatcher, which decides what leaves together. They are not handed to the native transport,
 // which never splits a request. Proved through a proxy that records every request.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { clients, useProxyAndOracle } = require('./support/common')
 const { resolveOptions, nativeOptions, dispatchOptions } = require('../../lib/options')
 

@@ -4,7 +4,7 @@
 // transport as they were meant (0 = no timeout, never a 1 ms one). ioredis 6 is the oracle where
 // it has the option.
 const IORedis = require('ioredis')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { clients, rejectionOf } = require('./support/common')
 const { resolveOptions, nativeOptions, DEFAULTS } = require('../../lib/options')
 

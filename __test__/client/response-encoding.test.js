@@ -1,7 +1,7 @@
 'use strict'
 // responseEncoding reaches the wire: the option's one name runs from JS through the binding to the
 // transport, and a name lost on the way would silently leave every request on the default.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { clients, useProxyAndOracle } = require('./support/common')
 
 const make = clients()

@@ -1,7 +1,7 @@
 'use strict'
 // commandTimeout and retries, with a fault proxy in front of the real gateway (stall, reset) and a
 // private dev stack whose gateway can be stopped and started.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey, sleep } = require('../support')
 const { Redis, clients, rejectionOf, within, useProxyAndOracle, usePrivateStack } = require('./support/common')
 
 const make = clients()
@@ -14,8 +14,6 @@ async function timed(promise) {
   const error = await rejectionOf(promise)
   return { error, ms: Date.now() - started }
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('commandTimeout', () => {
   test.each([

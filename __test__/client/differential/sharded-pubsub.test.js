@@ -4,7 +4,7 @@
 // API has no sharded subscription endpoint, so they are refused with an error that names the
 // alternative (SUBSCRIBE with PUBLISH), by the client and by the gateway alike.
 const IORedis = require('ioredis')
-const { env, rawRequest, uniqueKey } = require('../../helpers')
+const { env, send, uniqueKey } = require('../../support')
 const { both, clients, rejection } = require('./differential')
 
 const WAIT_MS = 10000
@@ -99,7 +99,7 @@ describe('designed difference: SSUBSCRIBE / SUNSUBSCRIBE are refused, naming SUB
   test('the gateway refuses it over REST with the same text', async () => {
     const channel = uniqueKey('sharded')
     for (const name of ['SSUBSCRIBE', 'sunsubscribe']) {
-      const res = await rawRequest({ body: [name, channel] })
+      const res = await send({ body: [name, channel] })
       expect(res.status).toBe(400)
       expect(res.json.error).toMatch(/^ERR S(UN)?SUBSCRIBE is not available over the REST API/)
       expect(res.json.error).toContain('Use SUBSCRIBE (redis.subscribe()')
