@@ -122,7 +122,7 @@ export interface NativeClientOptions {
   url: string
   token: string
   /** `"base64"` (JSON with base64 strings, the default) or `"resp2"`. */
-  responseFormat?: string
+  responseEncoding?: string
   readYourWrites?: boolean
   /**
    * The bound of one attempt without an answer (`commandTimeout` when set, else 30 s); it is

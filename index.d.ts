@@ -168,6 +168,12 @@ declare namespace Redis {
     /** A failed command's stack starts at the code that issued it (costs a stack capture per command). Default `false`. */
     showFriendlyErrorStack?: boolean
     /**
+     * ioredis's `stringNumbers`: integer replies as their exact decimal text (`'1152921504606846977'`,
+     * beyond 2^53 too), in pipelines, transactions and `…Buffer` variants alike; with
+     * `replyMapping: 'resp3'`, doubles as their text as well. Default `false` (JS numbers).
+     */
+    stringNumbers?: boolean
+    /**
      * ioredis 6's reply shapes: `'legacy'` (RESP2 shapes, the default) or `'resp3'` — maps as objects,
      * doubles as numbers, WITHSCORES replies as `[member, score]` pairs, as ioredis over RESP3.
      * Rebuilt per command from REST's RESP2 replies; typed as the legacy shapes.

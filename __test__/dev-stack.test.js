@@ -5,9 +5,9 @@
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const { startDevStack } = require('../lib/dev-stack')
-const { env, rawRequest } = require('./helpers')
+const { env, send } = require('./support')
 
-const ping = (stack) => rawRequest({ url: stack.url, token: stack.token, body: ['PING'] })
+const ping = (stack) => send({ url: stack.url, token: stack.token, body: ['PING'] })
 
 function expectGone(pid) {
   expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }))

@@ -117,19 +117,21 @@ class Dispatcher {
    * @param {(onResults: () => void) => object} createNative builds the NativeClient
    * @param {{ commandTimeout?: number, maxBatchCommands?: number, maxBatchBytes?: number,
    *   maxQueuedCommands?: number, maxInFlight?: number, onTransportError?: (e: Error) => void,
-   *   onEvents?: (events: Buffer) => void }} options the caps of one /pipeline request, the cap
-   *   on commands waiting to be sent, the window of requests in flight
+   *   onEvents?: (events: Buffer) => void, stringNumbers?: boolean }} options the caps of one
+   *   /pipeline request, the cap on commands waiting to be sent, the window of requests in flight,
+   *   how integer replies are read (lib/reply-reader.js)
    */
   constructor(
     createNative,
     {
       onEvents,
       commandTimeout,
-      maxBatchCommands = Infinity,
-      maxBatchBytes = Infinity,
+      maxBatchCommands,
+      maxBatchBytes,
       maxQueuedCommands,
       maxInFlight,
       onTransportError,
+      stringNumbers = false,
     },
   ) {
     try {
@@ -140,12 +142,13 @@ class Dispatcher {
     this.onEvents = onEvents
     // ioredis: 0, undefined or null is "no timeout".
     this.commandTimeout = commandTimeout > 0 ? commandTimeout : 0
+    // Defaults and validation: lib/options.js (dispatchOptions).
     this.maxBatchCommands = maxBatchCommands
     this.maxBatchBytes = maxBatchBytes
-    // Defaults and validation: lib/options.js.
     this.maxQueuedCommands = maxQueuedCommands
     this.maxInFlight = maxInFlight
     this.onTransportError = onTransportError
+    this.readerOptions = { stringNumbers }
     // Entries not sent yet, in issue order (sent and withdrawn ones stay as holes until trimmed).
     this.waiting = new Fifo()
     this.queued = 0
@@ -353,7 +356,7 @@ class Dispatcher {
       this.failAll(fromNative(thrown))
       return
     }
-    const reader = new ReplyReader(buffer)
+    const reader = new ReplyReader(buffer, this.readerOptions)
     let transportError
     while (!reader.done) {
       const { id, count } = reader.group()

@@ -3,20 +3,7 @@
 // build next to it, else the `@fragment/redis-native-<platform>` package. When nothing fits, the
 // error says which platform this is and what was tried.
 const pkg = require('../package.json')
-
-function platformName() {
-  if (process.platform !== 'linux') return `${process.platform}-${process.arch}`
-  const glibc = process.report?.getReport?.().header?.glibcVersionRuntime
-  return `linux-${process.arch}-${glibc ? 'gnu' : 'musl'}`
-}
-
-/** `x86_64-unknown-linux-gnu` → `linux-x64-gnu`: napi's names for the binary packages. */
-function platformOfTarget(triple) {
-  const arch = triple.startsWith('x86_64') ? 'x64' : 'arm64'
-  if (triple.includes('darwin')) return `darwin-${arch}`
-  if (triple.includes('windows')) return `win32-${arch}-msvc`
-  return `linux-${arch}-${triple.endsWith('musl') ? 'musl' : 'gnu'}`
-}
+const { platformName, supportedPlatforms, packageName } = require('./platform.js')
 
 function attempts(error) {
   const seen = []
@@ -64,10 +51,10 @@ try {
 } catch (error) {
   if (String(error.message).includes('serverExternalPackages')) throw error
   const platform = platformName()
-  const supported = pkg.napi.targets.map(platformOfTarget)
+  const supported = supportedPlatforms()
   throw new Error(
     `${pkg.name}: no native binary for this platform (${platform}, Node ${process.version}).\n` +
-      `Expected the package ${pkg.name}-${platform} (installed automatically as an optional dependency).\n` +
+      `Expected the package ${packageName(platform)} (installed automatically as an optional dependency).\n` +
       (supported.includes(platform)
         ? 'It is missing: reinstall with optional dependencies enabled (npm/cli#4828: delete node_modules and the lockfile, then npm install).\n'
         : `Prebuilt binaries exist for: ${supported.join(', ')}.\n`) +

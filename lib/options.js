@@ -35,6 +35,8 @@ const DEFAULTS = Object.freeze({
   maxQueuedCommands: 100000,
   allowInsecureHttp: false,
   showFriendlyErrorStack: false,
+  // ioredis: integer replies (and, with replyMapping 'resp3', doubles) as their exact decimal text.
+  stringNumbers: false,
   // ioredis 6's defaults: RESP3 on the wire (REST always carries RESP2: `protocol` only takes part
   // in the replyMapping check below) and the legacy reply shapes.
   protocol: 3,
@@ -82,6 +84,7 @@ const RULES = {
   readYourWrites: boolean('readYourWrites'),
   allowInsecureHttp: boolean('allowInsecureHttp'),
   showFriendlyErrorStack: boolean('showFriendlyErrorStack'),
+  stringNumbers: boolean('stringNumbers'),
   protocol(v) {
     if (v !== 2 && v !== 3) throw new RangeError(`protocol must be 2 or 3, got ${describeValue(v)}`)
   },
@@ -272,14 +275,28 @@ function nativeOptions(o) {
   return {
     url: o.url,
     token: o.token,
-    responseFormat: o.responseEncoding,
+    responseEncoding: o.responseEncoding,
     readYourWrites: o.readYourWrites,
-    maxBatchCommands: o.enableAutoPipelining ? o.maxBatchCommands : 1,
-    maxBatchBytes: o.maxBatchBytes,
     requestTimeoutMs: timeoutMs(o.commandTimeout),
     ...retries(o),
     poolSize: o.poolSize,
     tlsCa: tlsCa(o.tls, o.url),
+  }
+}
+
+/**
+ * What the dispatcher (lib/dispatcher.js) needs: it alone decides what leaves together, so the caps
+ * of one auto-pipelined request go there and nowhere else (the transport sends each request as
+ * it is given). Without auto-pipelining every command leaves on its own.
+ */
+function dispatchOptions(o) {
+  return {
+    commandTimeout: o.commandTimeout,
+    maxQueuedCommands: o.maxQueuedCommands,
+    maxInFlight: o.maxInFlight,
+    maxBatchCommands: o.enableAutoPipelining ? o.maxBatchCommands : 1,
+    maxBatchBytes: o.maxBatchBytes,
+    stringNumbers: o.stringNumbers,
   }
 }
 
@@ -336,4 +353,12 @@ function retries(o) {
   return { maxRetries, retryBaseMs: base, retryCapMs: Math.max(base, typeof cap === 'number' ? delay(cap) : base) }
 }
 
-module.exports = { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue, timeoutMs, DEFAULTS }
+module.exports = {
+  resolveOptions,
+  nativeOptions,
+  dispatchOptions,
+  missingConfiguration,
+  isHeaderValue,
+  timeoutMs,
+  DEFAULTS,
+}

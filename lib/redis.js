@@ -4,7 +4,7 @@ const { EventEmitter } = require('node:events')
 
 const native = require('./native.js')
 const commandTable = require('./commands.js')
-const { resolveOptions, nativeOptions, missingConfiguration, isHeaderValue } = require('./options.js')
+const { resolveOptions, nativeOptions, dispatchOptions, missingConfiguration, isHeaderValue } = require('./options.js')
 const { Dispatcher, Entry } = require('./dispatcher.js')
 const { normalizeArgs, encodeCommand, pathSegmentProblem } = require('./arguments.js')
 const { ReplyError, RestrictedCommandError, connectionClosed, fromNative } = require('./errors.js')
@@ -130,11 +130,7 @@ class Redis extends EventEmitter {
     if (missing) throw missing
     const transport = nativeOptions(this.options)
     return new Dispatcher((onResults) => new native.NativeClient(transport, onResults), {
-      commandTimeout: this.options.commandTimeout,
-      maxQueuedCommands: this.options.maxQueuedCommands,
-      maxInFlight: this.options.maxInFlight,
-      maxBatchCommands: transport.maxBatchCommands,
-      maxBatchBytes: transport.maxBatchBytes,
+      ...dispatchOptions(this.options),
       onTransportError: (error) => this._emitError(error),
       onEvents: (events) => this._subscriptions?.deliver(events),
     })
@@ -356,7 +352,7 @@ class Redis extends EventEmitter {
   _replyTransform(name, args) {
     const legacy = commandTable.replyTransformer(name)
     if (this.options.replyMapping !== 'resp3') return legacy
-    return resp3Mapper(name, args) ?? legacy
+    return resp3Mapper(name, args, this.options) ?? legacy
   }
 
   _command(name, rawArgs, asBuffer) {

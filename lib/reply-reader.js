@@ -13,9 +13,15 @@ const FAILURE = 6
 const OPEN_ARRAY = Symbol('array')
 
 class ReplyReader {
-  constructor(buffer) {
+  /**
+   * @param {Buffer} buffer what drain() returned
+   * @param {{ stringNumbers?: boolean }} [options] `stringNumbers` (ioredis): integers as their
+   *   decimal text, exact over the whole i64 range, in string and Buffer replies alike
+   */
+  constructor(buffer, { stringNumbers = false } = {}) {
     this.buf = buffer
     this.pos = 0
+    this.stringNumbers = stringNumbers
   }
 
   get done() {
@@ -71,7 +77,8 @@ class ReplyReader {
       case INT: {
         const n = buf.readBigInt64LE(this.pos)
         this.pos += 8
-        return Number(n)
+        // A BigInt prints exactly; a Number would round anything beyond 2^53.
+        return this.stringNumbers ? n.toString() : Number(n)
       }
       case BULK:
       case STATUS:

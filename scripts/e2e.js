@@ -14,11 +14,11 @@ const net = require('node:net')
 const os = require('node:os')
 const path = require('node:path')
 const { startDevStack } = require('../lib/dev-stack')
+const { platformName, binaryFile } = require('../lib/platform.js')
 
 const ROOT = path.join(__dirname, '..')
 const APP = path.join(ROOT, 'examples', 'fragment-app')
 const CHROMIUM = '/usr/bin/chromium'
-const pkg = require('../package.json')
 
 const log = (message) => console.log(`e2e: ${message}`)
 const results = []
@@ -46,9 +46,9 @@ function freePort() {
 
 /** The main tarball (`npm pack` of the root) and this platform's binary package, as published. */
 function packTarballs(dir) {
-  const platform = 'linux-x64-gnu'
-  const binary = `${pkg.napi.binaryName}.${platform}.node`
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the e2e run is set up for linux-x64')
+  const platform = platformName()
+  const binary = binaryFile(platform)
+  if (platform !== 'linux-x64-gnu') throw new Error(`the e2e run is set up for linux-x64-gnu; this is ${platform}`)
   if (!fs.existsSync(path.join(ROOT, binary))) throw new Error(`${binary} is missing: run npm run build first`)
   const pack = (cwd) =>
     path.join(

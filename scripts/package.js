@@ -15,7 +15,7 @@ const GLIBC_FLOOR = '2.17'
 const GLIBC_MAX = [2, 28]
 const SIZE_LIMIT = 5 * 1024 * 1024
 const pkg = require('../package.json')
-const binaryName = pkg.napi.binaryName
+const { platformName, supportedPlatforms, packageName, binaryFile } = require('../lib/platform.js')
 
 const log = (message) => console.log(`package: ${message}`)
 
@@ -27,14 +27,6 @@ function run(command, args, options = {}) {
 
 function has(command) {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0
-}
-
-/** The napi platform name of this machine, e.g. linux-x64-gnu. */
-function hostPlatform() {
-  if (process.platform !== 'linux')
-    return `${process.platform}-${process.arch}${process.platform === 'win32' ? '-msvc' : ''}`
-  const musl = !process.report.getReport().header.glibcVersionRuntime
-  return `linux-${process.arch}-${musl ? 'musl' : 'gnu'}`
 }
 
 /** Builds the addon for linux-x64-gnu against glibc 2.17 with cargo-zigbuild. */
@@ -85,10 +77,9 @@ function packMain() {
     const manifestPath = path.join(staging, 'package', 'package.json')
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
     manifest.optionalDependencies = Object.fromEntries(
-      fs
-        .readdirSync(path.join(ROOT, 'npm'))
+      supportedPlatforms()
         .sort()
-        .map((platform) => [`${pkg.name}-${platform}`, pkg.version]),
+        .map((platform) => [packageName(platform), pkg.version]),
     )
     fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n')
     return pack(path.join(staging, 'package'))
@@ -98,10 +89,10 @@ function packMain() {
 }
 
 function main() {
-  const platform = hostPlatform()
+  const platform = platformName()
   if (platform !== 'linux-x64-gnu') throw new Error(`packaging is set up for linux-x64-gnu hosts; this is ${platform}`)
   const platformDir = path.join(ROOT, 'npm', platform)
-  const binary = path.join(platformDir, `${binaryName}.${platform}.node`)
+  const binary = path.join(platformDir, binaryFile(platform))
   buildLinuxGnu(binary)
 
   const size = fs.statSync(binary).size

@@ -3,7 +3,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fragment_redis_transport::subscription::{EventSink, Spawner, Subscriptions};
-use fragment_redis_transport::{Client, ClientConfig, ResponseFormat, Sink, Submission, TransportError};
+use fragment_redis_transport::{Client, ClientConfig, ResponseEncoding, Sink, Submission, TransportError};
 use napi::bindgen_prelude::{Buffer, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
@@ -19,7 +19,7 @@ pub struct NativeClientOptions {
     pub url: String,
     pub token: String,
     /// `"base64"` (JSON with base64 strings, the default) or `"resp2"`.
-    pub response_format: Option<String>,
+    pub response_encoding: Option<String>,
     pub read_your_writes: Option<bool>,
     /// The bound of one attempt without an answer (`commandTimeout` when set, else 30 s); it is
     /// also what an unconfirmed subscription may take.
@@ -178,12 +178,12 @@ impl NativeClient {
 
 fn config_from(o: NativeClientOptions) -> std::result::Result<ClientConfig, TransportError> {
     let mut config = ClientConfig::new(&o.url, &o.token)?;
-    config.format = match o.response_format.as_deref() {
-        None | Some("base64") => ResponseFormat::Base64Json,
-        Some("resp2") => ResponseFormat::Resp2,
+    config.response_encoding = match o.response_encoding.as_deref() {
+        None | Some("base64") => ResponseEncoding::Base64Json,
+        Some("resp2") => ResponseEncoding::Resp2,
         Some(other) => {
             return Err(TransportError::Config(format!(
-                "responseFormat must be \"base64\" or \"resp2\", got {other:?}"
+                "responseEncoding must be \"base64\" or \"resp2\", got {other:?}"
             )))
         }
     };

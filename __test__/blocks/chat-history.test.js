@@ -2,7 +2,7 @@
 const IORedis = require('ioredis')
 const Redis = require('../..')
 const { ChatHistory } = require('../../lib/blocks')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 let redis
 let direct

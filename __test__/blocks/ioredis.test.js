@@ -3,7 +3,7 @@
 // (evalsha/eval with numkeys, multi()…exec() pairs, getex), so an ioredis app can adopt them too.
 const IORedis = require('ioredis')
 const { SessionStore, QueryCache, ChatHistory, RateLimit } = require('../../lib/blocks')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 let direct
 beforeAll(() => {

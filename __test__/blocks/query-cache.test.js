@@ -2,7 +2,7 @@
 const IORedis = require('ioredis')
 const Redis = require('../..')
 const { QueryCache } = require('../../lib/blocks')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 let redis
 let other // a second client instance: another process as far as the cache can tell

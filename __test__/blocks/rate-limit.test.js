@@ -10,7 +10,7 @@ const Redis = require('../..')
 const { RateLimit, RateLimitUnreachableError } = require('../../lib/blocks')
 const { Script } = require('../../lib/blocks/scripts.js')
 const scripts = require('../../lib/blocks/rate-limit-scripts.js')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 let redis
 let upstashRedis

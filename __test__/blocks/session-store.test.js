@@ -3,7 +3,7 @@ const IORedis = require('ioredis')
 const Redis = require('../..')
 const { SessionStore } = require('../../lib/blocks')
 const { dropUnreadable } = require('../../lib/blocks/scripts.js')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 let redis
 let direct // ioredis straight to redis-server: plants foreign data and reads TTLs without the store

@@ -1,7 +1,7 @@
 'use strict'
 // How a client is built: exports, the argument forms, the environment fallbacks, and the errors
 // for a missing or malformed configuration — none of which may ever echo the token.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { ROOT, Redis, clients, runNode, expectExitedCleanly } = require('./support/common')
 
 const VARS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']

@@ -2,7 +2,7 @@
 // What failures look like to the caller: Redis errors as ReplyError, transport failures with a
 // stable `code`, commands the REST API cannot run refused locally, objects refused as arguments,
 // and the 'error' event.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { startDevStack } = require('../../lib/dev-stack')
 const { Redis, clients, rejectionOf, runNode, closedPort, within, useProxyAndOracle } = require('./support/common')
 

@@ -1,7 +1,7 @@
 'use strict'
 // Whether a client lets Node exit: each case runs in its own `node -e` process with a deadline,
 // since "the process hangs" or "the process exits too early" can only be seen from outside.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { runNodeWith, expectExitedCleanly, closedPort, useProxyAndOracle } = require('./support/common')
 
 const DEADLINE_MS = 10000 // the child is killed after this: a hang fails, never stalls the suite

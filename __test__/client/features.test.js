@@ -2,7 +2,7 @@
 // ioredis features on top of REST: keyPrefix, callbacks, call/callBuffer, defineCommand,
 // the scan streams, pipeline/multi edge cases, and enableAutoPipelining: false.
 // Raw keys are read with ioredis straight over TCP, so the prefix is checked independently.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { startDevStack } = require('../../lib/dev-stack')
 const { Redis, clients, rejectionOf, within, sha1, useProxyAndOracle, usePrivateStack } = require('./support/common')
 const { startProxy } = require('./support/proxy')

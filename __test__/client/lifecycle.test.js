@@ -1,7 +1,7 @@
 'use strict'
 // The ioredis life cycle on a stateless REST client: statuses and events, quit() draining,
 // disconnect() abandoning, lazyConnect, duplicate(), and the read-your-writes sync token.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { clients, rejectionOf, within, waitUntil, useProxyAndOracle } = require('./support/common')
 
 const make = clients()

@@ -4,7 +4,7 @@
 // transport as they were meant (0 = no timeout, never a 1 ms one). ioredis 6 is the oracle where
 // it has the option.
 const IORedis = require('ioredis')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { clients, rejectionOf } = require('./support/common')
 const { resolveOptions, nativeOptions, DEFAULTS } = require('../../lib/options')
 
@@ -69,6 +69,7 @@ describe('every option: values that would mean something else are refused at con
     enableAutoPipelining: [0, 'no'],
     readYourWrites: [0, 'false'],
     allowInsecureHttp: ['yes', 1],
+    stringNumbers: ['true', 1],
     responseEncoding: [false, 'json', 'resp3', 'BASE64'],
     maxBatchCommands: [0, -1, 1.5, NaN, Infinity, '10'],
     maxBatchBytes: [0, NaN, '1mb', 2 ** 32],
@@ -121,9 +122,8 @@ describe('every option: values that would mean something else are refused at con
     expect(transportFor({ maxRetriesPerRequest: 0 }).maxRetries).toBe(0)
     expect(transportFor({ maxRetriesPerRequest: null }).maxRetries).toBe(10) // ioredis: no limit; capped
     expect(transportFor({ poolSize: 0 }).poolSize).toBe(0) // keep no idle connection
-    expect(transportFor({ enableAutoPipelining: false }).maxBatchCommands).toBe(1)
     expect(transportFor({ readYourWrites: false }).readYourWrites).toBe(false)
-    expect(transportFor({ responseEncoding: 'resp2' }).responseFormat).toBe('resp2')
+    expect(transportFor({ responseEncoding: 'resp2' }).responseEncoding).toBe('resp2')
     expect(() => make({ url, token, db: 0, lazyConnect: true })).not.toThrow()
   })
 

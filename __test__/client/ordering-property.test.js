@@ -4,7 +4,7 @@
 // script without declared keys), transactions and failing commands on a few keys, through a proxy
 // that delays each request at random so requests reach the gateway out of order. Every reply must
 // be what the same commands give when run one by one in issue order: per key, nothing overtakes.
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { clients, within, useProxyAndOracle } = require('./support/common')
 
 const make = clients()

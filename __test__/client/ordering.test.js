@@ -2,7 +2,7 @@
 // Ordering under auto-pipelining: every command issued in a tick resolves with its own reply, in
 // issue order, however the burst is cut into requests (1000 commands / 1 MB per request).
 const Redis = require('../..')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 const clients = []
 

@@ -4,7 +4,7 @@
 // stream (/subscribe/<channel>). What a URL path cannot carry exactly ("", ".", "..", or a path
 // too long for the HTTP stack) is refused before anything is sent; everything else arrives
 // byte for byte, checked against redis-server itself.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { clients, rejectionOf, direct, within } = require('./support/common')
 const { MAX_PATH_BYTES } = require('../../lib/arguments')
 

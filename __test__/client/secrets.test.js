@@ -3,7 +3,7 @@
 // nor in errors and 'error' events; carried by duplicate(); and never sent in clear text to
 // another machine (http:// is for this machine only, unless allowInsecureHttp says otherwise).
 const util = require('node:util')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { clients, rejectionOf, runNodeWith, expectExitedCleanly } = require('./support/common')
 
 const VARS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']

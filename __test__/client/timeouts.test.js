@@ -3,19 +3,18 @@
 // --latency) where a flag expresses the fault, a fault proxy in front of the real gateway where it
 // cannot (a fault on one request of several, a reset before the gateway saw the request, and
 // assertions on what was sent), and a private dev stack whose gateway can be stopped and started.
-const { uniqueKey } = require('../helpers')
+const { env, uniqueKey, sleep, within } = require('../support')
 const {
   Redis,
   clients,
   rejectionOf,
-  within,
   useProxyAndOracle,
   usePrivateStack,
   useSimulatedGateway,
 } = require('./support/common')
 
 const make = clients()
-const { token } = require('../helpers').env()
+const { token } = env()
 
 const { proxy, oracle } = useProxyAndOracle()
 const sim = useSimulatedGateway()
@@ -25,8 +24,6 @@ async function timed(promise) {
   const error = await rejectionOf(promise)
   return { error, ms: Date.now() - started }
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('commandTimeout', () => {
   test.each([

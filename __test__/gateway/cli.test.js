@@ -3,7 +3,7 @@
 // required token, loopback by default and a loud warning otherwise.
 const { spawn, spawnSync } = require('node:child_process')
 const path = require('node:path')
-const { env } = require('../helpers')
+const { env } = require('../support')
 const { within } = require('./support')
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'fragment-redis.js')

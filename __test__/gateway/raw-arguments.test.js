@@ -1,7 +1,7 @@
 'use strict'
 // How JSON request bodies become Redis arguments, and which bodies are rejected.
 // Bodies are written as literal text so the exact JSON number spelling reaches the gateway.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { send, cmd, expectError, expectResult } = require('./support')
 
 const q = JSON.stringify

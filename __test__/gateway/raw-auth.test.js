@@ -1,6 +1,6 @@
 'use strict'
 // Authentication (Bearer header or ?_token) and the absence of a Content-Type requirement.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { send, cmd, expectError, expectResult, gateway } = require('./support')
 
 const BAD = 'definitely-not-the-token-7f3a9c'

@@ -2,7 +2,7 @@
 // Blocking commands are recognised by each command's own grammar, not by a keyword anywhere in the
 // arguments: a group, consumer or key that happens to be named STREAMS or BLOCK neither hides a
 // BLOCK option nor fakes one.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { cmd, pipeline, multiExec, expectError, expectResult } = require('./support')
 
 const blocking = (k) => [

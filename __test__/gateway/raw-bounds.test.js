@@ -6,7 +6,7 @@
 const net = require('node:net')
 const crypto = require('node:crypto')
 const { startGateway } = require('../../lib/gateway')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { send, openStream, expectError, expectResult, waitUntil, direct } = require('./support')
 
 const TOKEN = 'bounds-token'

@@ -2,7 +2,7 @@
 // Replies nest as deep as Redis lets them: a Lua table nested 7,900 levels (just below Lua's own
 // C-stack limit) comes back whole, on every route and in every encoding.
 const { Redis } = require('../..')
-const { env } = require('../helpers')
+const { env } = require('../support')
 const { cmd, pipeline, multiExec, send, BASE64 } = require('./support')
 
 const NEST = `local t = {} local cur = t

@@ -1,6 +1,6 @@
 'use strict'
 // Response encodings: plain JSON (lossy UTF-8), `Upstash-Encoding: base64`, `Upstash-Response-Format: resp2`.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { cmd, pipeline, expectError, expectResult, BASE64, b64 } = require('./support')
 
 const RESP2 = { 'upstash-response-format': 'resp2' }

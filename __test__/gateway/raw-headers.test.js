@@ -1,6 +1,6 @@
 'use strict'
 // Response headers: `upstash-sync-token` on every response (new value each time), JSON content type.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { send, cmd, pipeline, multiExec } = require('./support')
 
 const CASES = [

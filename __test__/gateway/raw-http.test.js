@@ -1,6 +1,6 @@
 'use strict'
 // Body form (`POST /` with a JSON command array) and path form (`/cmd/arg/...`), over raw HTTP.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { send, cmd, expectError, expectResult, direct, gateway } = require('./support')
 
 const enc = encodeURIComponent

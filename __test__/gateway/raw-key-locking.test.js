@@ -4,7 +4,7 @@
 // Redis byte for byte as sent. Raw HTTP, the official SDK and @upstash/ratelimit's own scripts.
 const crypto = require('node:crypto')
 const { Ratelimit } = require('@upstash/ratelimit')
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { cmd, pipeline, multiExec, expectError, expectResult, sdk, direct, sha1 } = require('./support')
 
 // Upstash's text (features/key-locking.mdx); the key follows it.
@@ -125,7 +125,7 @@ describe('the same error through the clients', () => {
 
   test('our client: a ReplyError with the exact text, for eval, evalsha and defineCommand', async () => {
     const Redis = require('../..')
-    const { url, token } = require('../helpers').env()
+    const { url, token } = require('../support').env()
     const client = new Redis({ url, token })
     try {
       const [k, other] = [uniqueKey('kl-ours'), uniqueKey('kl-ours-other')]

@@ -1,7 +1,7 @@
 'use strict'
 // Request size cap (default 10 MB), large values below it, and disallowed HTTP methods.
 const crypto = require('node:crypto')
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { send, cmd, expectError, expectResult, BASE64 } = require('./support')
 
 const MB = 1024 * 1024

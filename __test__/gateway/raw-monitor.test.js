@@ -6,7 +6,7 @@ const crypto = require('node:crypto')
 const http = require('node:http')
 const IORedis = require('ioredis')
 const { startGateway } = require('../../lib/gateway')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { cmd, send, openStream, waitUntil, expectError, expectResult, direct, sha1 } = require('./support')
 
 // Redis's MONITOR line with the address masked: `<sec>.<usec> [<db> 0.0.0.0:0] "ARG" …`.

@@ -1,6 +1,6 @@
 'use strict'
 // POST /multi-exec: MULTI…EXEC on an exclusively held connection.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { multiExec, cmd, expectError, expectResult } = require('./support')
 
 describe('/multi-exec', () => {

@@ -1,6 +1,6 @@
 'use strict'
 // POST /pipeline: ordered per-command results, errors in place, malformed bodies rejected.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { send, pipeline, cmd, expectError, expectResult } = require('./support')
 
 describe('/pipeline', () => {

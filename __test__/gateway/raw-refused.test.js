@@ -1,7 +1,7 @@
 'use strict'
 // Blocking and connection-state commands cannot run over a pooled stateless REST gateway:
 // they must be refused up front (fast 400 naming the command), never forwarded to redis.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { cmd, pipeline, multiExec, expectError, expectResult } = require('./support')
 
 // [name that must appear in the error, command]. Blocking ones use timeout 0 (= forever if forwarded).

@@ -4,7 +4,7 @@
 // category is refused with a 400 before it reaches Redis — on every route, and by the client
 // before it sends anything (same table, same text).
 const { Redis } = require('../..')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { send, cmd, pipeline, multiExec, expectError, expectResult, direct } = require('./support')
 
 // Each is harmless if refused and observable (or destructive) if forwarded.

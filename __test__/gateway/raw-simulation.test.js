@@ -3,7 +3,7 @@
 // on a private gateway over the suites' redis-server, through raw HTTP and through our own client.
 const path = require('node:path')
 const { startGateway } = require('../../lib/gateway')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 const { send, openStream, expectError, expectResult, direct, within } = require('./support')
 
 const Redis = require(path.resolve(__dirname, '../..'))

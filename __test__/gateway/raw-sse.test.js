@@ -1,6 +1,6 @@
 'use strict'
 // Server-Sent Events over raw HTTP: /subscribe/<ch>, /psubscribe/<pat>, and cleanup on disconnect.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { cmd, openStream, waitUntil, expectResult, BASE64 } = require('./support')
 
 const streams = []

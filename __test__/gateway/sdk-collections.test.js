@@ -1,6 +1,6 @@
 'use strict'
 // Hashes, lists, sets and sorted sets through the official SDK.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 const redis = sdk()

@@ -1,7 +1,7 @@
 'use strict'
 // How gateway errors surface through the official SDK's error classes.
 const { errors } = require('@upstash/redis')
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 const redis = sdk()

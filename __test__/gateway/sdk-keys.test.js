@@ -1,6 +1,6 @@
 'use strict'
 // Generic key commands through the official SDK: del, exists, expire, ttl, type, scan.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 const redis = sdk()

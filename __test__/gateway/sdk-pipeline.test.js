@@ -1,6 +1,6 @@
 'use strict'
 // redis.pipeline(), redis.multi() and auto-pipelining through the official SDK.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 const redis = sdk()

@@ -1,6 +1,6 @@
 'use strict'
 // Pub/sub through the official SDK: redis.subscribe()/psubscribe() read the gateway's SSE streams.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk, waitUntil } = require('./support')
 
 const redis = sdk()

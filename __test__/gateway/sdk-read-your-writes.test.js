@@ -1,6 +1,6 @@
 'use strict'
 // The SDK's read-your-writes session: `upstash-sync-token` must be present and new on every response.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 describe('SDK readYourWritesSyncToken', () => {

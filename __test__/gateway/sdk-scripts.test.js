@@ -3,7 +3,7 @@
 // shebang (the gateway strips the flag and answers EVALSHA for the original script's SHA-1).
 const crypto = require('node:crypto')
 const { Ratelimit } = require('@upstash/ratelimit')
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk, sha1 } = require('./support')
 
 const redis = sdk()

@@ -1,6 +1,6 @@
 'use strict'
 // Streams through the official SDK: xadd/xrange/xlen/xdel/xtrim/xread and consumer groups.
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 const redis = sdk()

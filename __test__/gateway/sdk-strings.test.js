@@ -1,6 +1,6 @@
 'use strict'
 // String commands through the official @upstash/redis SDK (base64 responses, auto-pipelining on).
-const { uniqueKey } = require('../helpers')
+const { uniqueKey } = require('../support')
 const { sdk } = require('./support')
 
 const redis = sdk()

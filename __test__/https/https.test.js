@@ -10,7 +10,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { Redis } = require('../..')
 const { startGateway } = require('../../lib/gateway')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey } = require('../support')
 
 const TOKEN = 'https-token'
 let dir

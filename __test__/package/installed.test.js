@@ -5,7 +5,7 @@ const { execFileSync, spawn } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { env } = require('../helpers')
+const { env } = require('../support')
 
 const ROOT = path.join(__dirname, '..', '..')
 const ARTIFACTS = path.join(ROOT, 'artifacts')

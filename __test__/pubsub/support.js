@@ -10,13 +10,11 @@
 //   oracleSubscriber()         real ioredis subscribed over TCP to the backing redis (differential oracle)
 // Every wait has a deadline; none of them can hang a suite.
 const IORedis = require('ioredis')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey, sleep } = require('../support')
 const { Redis, clients, rejectionOf, runNode, direct, within, waitUntil } = require('../client/support/common')
 
 const MESSAGE_EVENTS = ['message', 'messageBuffer', 'pmessage', 'pmessageBuffer']
 const STATE_EVENTS = ['error', 'reconnecting', 'ready', 'close', 'end']
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A channel (or pattern prefix) nobody else uses: suites share one redis. */
 const channelName = (prefix = 'ch') => uniqueKey(`ps-${prefix}`)

@@ -13,13 +13,11 @@
 //   deferred(), sleep(), waitUntil(), within()
 const path = require('node:path')
 const IORedis = require('ioredis')
-const { env, uniqueKey } = require('../helpers')
+const { env, uniqueKey, sleep } = require('../support')
 const { ROOT, Redis, rejectionOf, waitUntil, within } = require('../client/support/common')
 const { ChatStreams, ChatStreamWriter, StreamFailedError, StreamNotFoundError, StreamWriteError } = require(
   path.join(ROOT, 'lib/stream'),
 )
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function deferred() {
   let resolve

@@ -48,6 +48,14 @@ function client(redis, name) {
   if (!redis || typeof redis.evalsha !== 'function' || typeof redis.multi !== 'function') {
     throw new TypeError(`${name} needs a Redis client (this package's Redis, or ioredis) as its first argument`)
   }
+  // Its scripts answer counts and flags as integers, compared and added as numbers; as text they
+  // would compare as text ('10' <= '9').
+  if (redis.options?.stringNumbers === true) {
+    throw new TypeError(
+      `${name} needs integer replies as numbers, and this client has stringNumbers: true; ` +
+        'pass redis.duplicate({ stringNumbers: false })',
+    )
+  }
   return redis
 }
 

@@ -2,7 +2,7 @@
 // Where our client is designed to differ from ioredis. NOT differential: each test asserts our
 // documented behaviour, and, where it is safe to run, what ioredis does instead, so the difference
 // is shown rather than assumed.
-const { uniqueKey } = require('../../helpers')
+const { uniqueKey } = require('../../support')
 const { clients, rejection } = require('./differential')
 
 const REST_UNSUPPORTED = { name: 'RestrictedCommandError', code: 'ERR_REST_UNSUPPORTED' }

@@ -13,7 +13,7 @@
 // Errors, thrown or inside results (pipeline slots), compare by `name` and `message`.
 const IORedis = require('ioredis')
 const Redis = require('../../..')
-const { env, uniqueKey } = require('../../helpers')
+const { env, uniqueKey } = require('../../support')
 
 const WAIT_TIMEOUT_MS = 10000
 

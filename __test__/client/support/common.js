@@ -11,12 +11,12 @@
 //   useSimulatedGateway() a private gateway over the suites' redis-server with the gateway's own
 //                        fault flags (stall, dropAfterApply, failRate, latency, seed), per test
 //   closedPort()      a loopback port nothing listens on (connection refused)
-//   direct(), within(), waitUntil(), sha1 — shared with the gateway suites
+//   direct(), sha1 — shared with the gateway suites; within(), waitUntil() — __test__/support
 const { spawn } = require('node:child_process')
 const path = require('node:path')
 const { freePort } = require('../../../lib/internal/free-port')
-const { direct, within, waitUntil, sha1 } = require('../../gateway/support')
-const { env } = require('../../helpers')
+const { direct, sha1 } = require('../../gateway/support')
+const { env, within, waitUntil } = require('../../support')
 const { startProxy } = require('./proxy')
 const IORedis = require('ioredis')
 const { startDevStack } = require('../../../lib/dev-stack')

@@ -4,8 +4,9 @@
 //! That keeps every piece unit-testable and fuzzable.
 
 pub mod error;
-mod json_reply;
 pub mod reply;
+pub mod reply_reader;
+pub mod reply_writer;
 pub mod request;
 pub mod resp;
 pub mod restricted;

@@ -135,6 +135,11 @@ pub fn refusal<A: AsRef<[u8]>>(command: &[A]) -> Option<String> {
             "ERR {name} is not available as a single command over the REST API: send the whole transaction to /multi-exec"
         ),
         Restriction::Streaming if name == "MONITOR" => "ERR MONITOR is not available as a command over the REST API: it is served as the Server-Sent Events endpoint /monitor".to_owned(),
+        // No endpoint to point at: sharded channels are a Redis Cluster feature, and an Upstash
+        // database is not split into shards a client could subscribe to one by one.
+        Restriction::Streaming if name == "SSUBSCRIBE" || name == "SUNSUBSCRIBE" => format!(
+            "ERR {name} is not available over the REST API: it has no sharded subscription endpoint (an Upstash database is not a cluster of shards). Use SUBSCRIBE (redis.subscribe(), the /subscribe/<channel> endpoint) with PUBLISH instead; SPUBLISH runs, but its messages reach only SSUBSCRIBE subscribers"
+        ),
         Restriction::Streaming => format!(
             "ERR {name} is not available as a command over the REST API: subscribe through the Server-Sent Events endpoints /subscribe/<channel> and /psubscribe/<pattern>"
         ),
@@ -319,6 +324,13 @@ mod tests {
         assert!(refusal(&["select", "1"]).unwrap().contains("keyPrefix"));
         assert!(!refusal(&["wait", "1", "0"]).unwrap().contains("LPOP"));
         assert!(refusal(&["monitor"]).unwrap().contains("/monitor"));
+        for sharded in ["ssubscribe", "SUNSUBSCRIBE"] {
+            let m = refusal(&[sharded, "ch"]).unwrap();
+            assert!(
+                m.contains("sharded") && m.contains("SUBSCRIBE (redis.subscribe()") && m.contains("PUBLISH"),
+                "{m}"
+            );
+        }
         assert!(refusal(&["GET", "k"]).is_none());
     }
 }

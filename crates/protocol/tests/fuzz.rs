@@ -15,7 +15,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use fragment_redis_protocol::reply::{parse_envelopes, write_envelopes, Encoding};
+use fragment_redis_protocol::reply::Encoding;
+use fragment_redis_protocol::reply_reader::parse_envelopes;
+use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::{parse_command, parse_commands, parse_path_command, percent_decode};
 use fragment_redis_protocol::resp::{encode_value, parse};
 use fragment_redis_protocol::sse::{encode_pubsub, parse_event_for, Decoder, Event, PubSubEvent};

@@ -2,9 +2,9 @@ use std::time::Duration;
 
 use crate::TransportError;
 
-/// How replies are requested from the server.
+/// How the server encodes replies on the wire (the `responseEncoding` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseFormat {
+pub enum ResponseEncoding {
     /// JSON with every string base64-encoded (`Upstash-Encoding: base64`): binary-exact.
     Base64Json,
     /// Raw RESP2 bytes (`Upstash-Response-Format: resp2`); `/multi-exec` still answers in JSON.
@@ -16,7 +16,7 @@ pub struct ClientConfig {
     /// Base URL without a trailing slash, e.g. `https://eu1-x.upstash.io`.
     pub url: String,
     pub token: String,
-    pub format: ResponseFormat,
+    pub response_encoding: ResponseEncoding,
     /// Send the last `upstash-sync-token` with every request.
     pub read_your_writes: bool,
     /// One attempt without an answer after this long fails (`ETIMEDOUT_MAYBE_APPLIED`): the bound
@@ -51,7 +51,7 @@ impl ClientConfig {
         Ok(Self {
             url,
             token,
-            format: ResponseFormat::Base64Json,
+            response_encoding: ResponseEncoding::Base64Json,
             read_your_writes: true,
             request_timeout: Duration::from_secs(30),
             max_retries: 3,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 
-use crate::{ClientConfig, ResponseFormat, TransportError};
+use crate::{ClientConfig, ResponseEncoding, TransportError};
 
 const SYNC_TOKEN: &str = "upstash-sync-token";
 
@@ -19,15 +19,6 @@ pub struct Http {
     client: reqwest::Client,
     config: Arc<ClientConfig>,
     sync_token: Arc<Mutex<String>>,
-}
-
-/// What a request asks the server to answer in.
-#[derive(Clone, Copy)]
-pub enum Answer {
-    /// Whatever the client is configured for.
-    Configured,
-    /// JSON with base64 strings: `/multi-exec` has no RESP2 form.
-    Json,
 }
 
 impl Http {
@@ -47,14 +38,15 @@ impl Http {
         Ok(Self { client, config, sync_token })
     }
 
-    /// POSTs `body` to `path` (`""` for the base URL) and returns the reply, whatever its status;
-    /// no answer within `timeout` is [`TransportError::Unanswered`].
+    /// POSTs `body` to `path` (`""` for the base URL), asking for replies in `encoding`, and
+    /// returns the reply, whatever its status; no answer within `timeout` is
+    /// [`TransportError::Unanswered`].
     pub async fn post(
         &self,
         path: &str,
         body: Vec<u8>,
         content_type: &'static str,
-        answer: Answer,
+        encoding: ResponseEncoding,
         timeout: Duration,
     ) -> Result<HttpReply, TransportError> {
         let classify = |e| match classify(e, timeout) {
@@ -67,9 +59,9 @@ impl Http {
             .header(CONTENT_TYPE, content_type)
             .timeout(timeout)
             .body(body);
-        request = match (answer, self.config.format) {
-            (Answer::Configured, ResponseFormat::Resp2) => request.header("Upstash-Response-Format", "resp2"),
-            _ => request.header("Upstash-Encoding", "base64"),
+        request = match encoding {
+            ResponseEncoding::Resp2 => request.header("Upstash-Response-Format", "resp2"),
+            ResponseEncoding::Base64Json => request.header("Upstash-Encoding", "base64"),
         };
         if self.config.read_your_writes {
             let token = self.sync_token.lock().expect("sync token lock").clone();

@@ -13,7 +13,7 @@ pub mod subscription;
 mod worker;
 
 pub use client::Client;
-pub use config::{ClientConfig, ResponseFormat};
+pub use config::{ClientConfig, ResponseEncoding};
 pub use error::{codes, TransportError};
 
 use fragment_redis_protocol::Value;

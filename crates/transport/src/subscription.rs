@@ -243,7 +243,7 @@ impl Stream {
         let status = response.status().as_u16();
         if status != 200 {
             let body = tokio::time::timeout_at(deadline, response.bytes()).await.ok().and_then(Result::ok);
-            let message = fragment_redis_protocol::reply::error_text(&body.unwrap_or_default());
+            let message = fragment_redis_protocol::reply_reader::error_text(&body.unwrap_or_default());
             return Err(if status == 401 {
                 TransportError::Unauthorized(message)
             } else {

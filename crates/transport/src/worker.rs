@@ -2,14 +2,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fragment_redis_protocol::reply::{error_text, parse_envelope, parse_envelopes, Decoded, Encoding};
+use fragment_redis_protocol::reply::Encoding;
+use fragment_redis_protocol::reply_reader::{error_text, parse_envelope, parse_envelopes, Decoded};
 use fragment_redis_protocol::{resp, Value};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::http::{Answer, Http, HttpReply};
-use crate::{ClientConfig, Outcome, ResponseFormat, Sink, Submission, TransportError};
+use crate::http::{Http, HttpReply};
+use crate::{ClientConfig, Outcome, ResponseEncoding, Sink, Submission, TransportError};
 
 /// A submission, the id its outcomes are reported under, and when its caller stops waiting.
 pub struct Job {
@@ -118,16 +119,16 @@ impl Budget<'_> {
 async fn pipeline(http: &Http, budget: &Budget<'_>, body: Vec<u8>, count: usize, read_only: bool) -> Vec<Outcome> {
     let config = budget.config;
     let reply = send(budget, read_only, |timeout| {
-        http.post("/pipeline", body.clone(), "application/json", Answer::Configured, timeout)
+        http.post("/pipeline", body.clone(), "application/json", config.response_encoding, timeout)
     })
     .await;
     let decoded = reply.and_then(|reply| {
         expect_ok(&reply)?;
-        let replies = match config.format {
-            ResponseFormat::Base64Json => {
+        let replies = match config.response_encoding {
+            ResponseEncoding::Base64Json => {
                 parse_envelopes(&reply.body, Encoding::Base64).map_err(invalid)?.into_iter().map(reply_value).collect()
             }
-            ResponseFormat::Resp2 => parse_resp2(&reply.body, count)?,
+            ResponseEncoding::Resp2 => parse_resp2(&reply.body, count)?,
         };
         if replies.len() != count {
             return Err(TransportError::InvalidResponse(format!("{} replies for {count} commands", replies.len())));
@@ -141,8 +142,9 @@ async fn pipeline(http: &Http, budget: &Budget<'_>, body: Vec<u8>, count: usize,
 }
 
 async fn transaction(http: &Http, budget: &Budget<'_>, body: Vec<u8>, count: usize) -> Outcome {
+    // `/multi-exec` and the path form have no RESP2 form: always base64 JSON.
     let reply = send(budget, false, |timeout| {
-        http.post("/multi-exec", body.clone(), "application/json", Answer::Json, timeout)
+        http.post("/multi-exec", body.clone(), "application/json", ResponseEncoding::Base64Json, timeout)
     })
     .await?;
     match reply.status {
@@ -165,7 +167,7 @@ async fn transaction(http: &Http, budget: &Budget<'_>, body: Vec<u8>, count: usi
 
 async fn raw(http: &Http, budget: &Budget<'_>, path: &str, body: Vec<u8>, read_only: bool) -> Outcome {
     let reply = send(budget, read_only, |timeout| {
-        http.post(path, body.clone(), "application/octet-stream", Answer::Json, timeout)
+        http.post(path, body.clone(), "application/octet-stream", ResponseEncoding::Base64Json, timeout)
     })
     .await?;
     match reply.status {

@@ -1,4 +1,4 @@
-use fragment_redis_protocol::reply::write_envelope;
+use fragment_redis_protocol::reply_writer::write_envelope;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::restricted::refusal;
 use fragment_redis_protocol::Value;
@@ -7,27 +7,31 @@ use hyper::{Response, StatusCode};
 use super::{restore_sha, run};
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ReplyFormat, State};
+use crate::http::state::{ResponseEncoding, State};
 use crate::GatewayError;
 
 /// `POST /` with a JSON command, or the path form: one command, one reply.
-pub async fn single(state: &State, mut command: Command, format: ReplyFormat) -> Result<Response<Body>, GatewayError> {
+pub async fn single(
+    state: &State,
+    mut command: Command,
+    response_encoding: ResponseEncoding,
+) -> Result<Response<Body>, GatewayError> {
     if let Some(message) = refusal(&command) {
         return Err(GatewayError::BadRequest(message));
     }
     let expected_sha = state.scripts.rewrite(&mut command);
-    let mut reply = run(state, std::slice::from_ref(&command), format == ReplyFormat::Resp2)
+    let mut reply = run(state, std::slice::from_ref(&command), response_encoding == ResponseEncoding::Resp2)
         .await?
         .pop()
         .expect("one reply per command");
     restore_sha(&mut reply, expected_sha);
     let status = if matches!(reply.value, Value::Error(_)) { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    Ok(match format {
-        ReplyFormat::Json(encoding) => {
+    Ok(match response_encoding {
+        ResponseEncoding::Json(encoding) => {
             let mut body = String::new();
             write_envelope(&reply.value, encoding, &mut body);
             response::json(status, body)
         }
-        ReplyFormat::Resp2 => response::full(status, "application/octet-stream", reply.raw.unwrap_or_default()),
+        ResponseEncoding::Resp2 => response::full(status, "application/octet-stream", reply.raw.unwrap_or_default()),
     })
 }

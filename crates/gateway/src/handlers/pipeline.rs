@@ -1,4 +1,4 @@
-use fragment_redis_protocol::reply::write_envelopes;
+use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::restricted::refusal;
 use hyper::{Response, StatusCode};
@@ -6,7 +6,7 @@ use hyper::{Response, StatusCode};
 use super::{refused, restore_sha, run};
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ReplyFormat, State};
+use crate::http::state::{ResponseEncoding, State};
 use crate::redis::Reply;
 use crate::GatewayError;
 
@@ -14,7 +14,7 @@ use crate::GatewayError;
 pub async fn pipeline(
     state: &State,
     commands: Vec<Command>,
-    format: ReplyFormat,
+    response_encoding: ResponseEncoding,
 ) -> Result<Response<Body>, GatewayError> {
     let mut slots: Vec<Option<Reply>> = Vec::with_capacity(commands.len());
     let mut to_send = Vec::with_capacity(commands.len());
@@ -29,8 +29,11 @@ pub async fn pipeline(
             }
         }
     }
-    let replies =
-        if to_send.is_empty() { Vec::new() } else { run(state, &to_send, format == ReplyFormat::Resp2).await? };
+    let replies = if to_send.is_empty() {
+        Vec::new()
+    } else {
+        run(state, &to_send, response_encoding == ResponseEncoding::Resp2).await?
+    };
     let mut fresh = replies.into_iter().zip(expected_shas).map(|(mut reply, sha)| {
         restore_sha(&mut reply, sha);
         reply
@@ -39,13 +42,13 @@ pub async fn pipeline(
         .into_iter()
         .map(|slot| slot.unwrap_or_else(|| fresh.next().expect("one reply per sent command")))
         .collect();
-    Ok(match format {
-        ReplyFormat::Json(encoding) => {
+    Ok(match response_encoding {
+        ResponseEncoding::Json(encoding) => {
             let mut body = String::new();
             write_envelopes(replies.iter().map(|r| &r.value), encoding, &mut body);
             response::json(StatusCode::OK, body)
         }
-        ReplyFormat::Resp2 => response::full(
+        ResponseEncoding::Resp2 => response::full(
             StatusCode::OK,
             "application/octet-stream",
             replies.into_iter().flat_map(|r| r.raw.unwrap_or_default()).collect::<Vec<u8>>(),

@@ -1,4 +1,5 @@
-use fragment_redis_protocol::reply::{write_envelopes, Encoding};
+use fragment_redis_protocol::reply::Encoding;
+use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::restricted::refusal;
 use fragment_redis_protocol::Value;
@@ -7,7 +8,7 @@ use hyper::{Response, StatusCode};
 use super::{restore_sha, run};
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ReplyFormat, State};
+use crate::http::state::{ResponseEncoding, State};
 use crate::GatewayError;
 
 /// `POST /multi-exec`: MULTI, the commands and EXEC go out together on a connection no other request
@@ -15,14 +16,14 @@ use crate::GatewayError;
 pub async fn multi_exec(
     state: &State,
     commands: Vec<Command>,
-    format: ReplyFormat,
+    response_encoding: ResponseEncoding,
 ) -> Result<Response<Body>, GatewayError> {
     if let Some(message) = commands.iter().find_map(|c| refusal(c)) {
         return Err(GatewayError::BadRequest(message));
     }
-    let encoding = match format {
-        ReplyFormat::Json(encoding) => encoding,
-        ReplyFormat::Resp2 => Encoding::Plain,
+    let encoding = match response_encoding {
+        ResponseEncoding::Json(encoding) => encoding,
+        ResponseEncoding::Resp2 => Encoding::Plain,
     };
     let mut wrapped = Vec::with_capacity(commands.len() + 2);
     wrapped.push(vec![b"MULTI".to_vec()]);

@@ -21,5 +21,5 @@ pub fn json(status: StatusCode, body: String) -> Response<Body> {
 
 /// The one place a [`GatewayError`] becomes HTTP: its status and a JSON `{"error"}` body.
 pub fn error(e: &GatewayError) -> Response<Body> {
-    json(e.status(), fragment_redis_protocol::reply::error_body(&e.to_string()))
+    json(e.status(), fragment_redis_protocol::reply_writer::error_body(&e.to_string()))
 }

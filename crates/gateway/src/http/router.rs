@@ -9,7 +9,7 @@ use hyper::{HeaderMap, Method, Request, Response};
 use super::body::{read_limited, Body};
 use super::log::RequestLine;
 use super::simulate::Fault;
-use super::state::{ReplyFormat, State};
+use super::state::{ResponseEncoding, State};
 use super::{auth, response};
 use crate::handlers::{command, monitor, pipeline, subscribe, transaction};
 use crate::GatewayError;
@@ -90,7 +90,7 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
     if !auth::is_authorized(&state.config.token, req.headers(), query.as_deref()) {
         return Err(GatewayError::Unauthorized);
     }
-    let format = reply_format(req.headers())?;
+    let response_encoding = requested_encoding(req.headers())?;
     let first_segment = path.trim_start_matches('/').split('/').next().unwrap_or("");
 
     match first_segment {
@@ -114,9 +114,9 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
             let commands = parse_commands(&read_body(req, &state).await?)?;
             seen.line.commands(&commands);
             if first_segment == "pipeline" {
-                pipeline::pipeline(&state, commands, format).await
+                pipeline::pipeline(&state, commands, response_encoding).await
             } else {
-                transaction::multi_exec(&state, commands, format).await
+                transaction::multi_exec(&state, commands, response_encoding).await
             }
         }
         // The base URL: a JSON command in the body (the query may only carry `_token`).
@@ -130,7 +130,7 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
                 parse_command(&body)?
             };
             seen.line.commands([&command]);
-            command::single(&state, command, format).await
+            command::single(&state, command, response_encoding).await
         }
         _ => {
             seen.line.route = "/<command>/…";
@@ -138,7 +138,7 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
             let body = read_body(req, &state).await?;
             let command = parse_path_command(&path, query.as_deref(), &body)?;
             seen.line.commands([&command]);
-            command::single(&state, command, format).await
+            command::single(&state, command, response_encoding).await
         }
     }
 }
@@ -154,15 +154,15 @@ async fn read_body(req: Request<Incoming>, state: &State) -> Result<Vec<u8>, Gat
 }
 
 /// `Upstash-Encoding: base64` and `Upstash-Response-Format: json|resp2`.
-fn reply_format(headers: &HeaderMap) -> Result<ReplyFormat, GatewayError> {
+fn requested_encoding(headers: &HeaderMap) -> Result<ResponseEncoding, GatewayError> {
     let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or("").trim().to_ascii_lowercase());
     let base64 = header("upstash-encoding").is_some_and(|v| v == "base64");
     match header("upstash-response-format").as_deref() {
-        None | Some("json") => Ok(ReplyFormat::Json(if base64 { Encoding::Base64 } else { Encoding::Plain })),
+        None | Some("json") => Ok(ResponseEncoding::Json(if base64 { Encoding::Base64 } else { Encoding::Plain })),
         Some("resp2") if base64 => Err(GatewayError::BadRequest(
             "ERR Upstash-Response-Format: resp2 cannot be combined with Upstash-Encoding: base64".into(),
         )),
-        Some("resp2") => Ok(ReplyFormat::Resp2),
+        Some("resp2") => Ok(ResponseEncoding::Resp2),
         Some(other) => {
             Err(GatewayError::BadRequest(format!("ERR unknown Upstash-Response-Format {other:?}: use json or resp2")))
         }

@@ -23,9 +23,10 @@ pub struct State {
     pub simulator: Simulator,
 }
 
-/// How the client asked for replies to be written.
+/// How the client asked for replies to be encoded on the wire (the client's `responseEncoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplyFormat {
+pub enum ResponseEncoding {
+    /// JSON envelopes, strings plain or base64 (`Upstash-Encoding: base64`).
     Json(Encoding),
     /// `Upstash-Response-Format: resp2`: raw RESP2 bytes.
     Resp2,

@@ -1,4 +1,5 @@
-//! Client side: Upstash JSON reply bodies (plain or base64) decoded straight into [`Value`]s.
+//! Client side: Upstash JSON reply bodies (plain or base64, the format: `reply.rs`) decoded
+//! straight into [`Value`]s.
 //!
 //! A small JSON reader of its own rather than `serde_json::Value`: it is iterative, so a reply
 //! nested as deep as Redis allows (Lua tables thousands of levels deep) decodes on a small thread
@@ -13,14 +14,48 @@
 
 use base64::Engine as _;
 
-use crate::reply::{Decoded, Encoding};
+use crate::reply::Encoding;
 use crate::resp::MAX_DEPTH;
 use crate::{ProtocolError, Value};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
+/// The decoded result of one envelope, `Ok` for `{"result"}`, `Err` for `{"error"}`.
+pub type Decoded = Result<Value, String>;
+
+/// Parses a single-command response body (`{"result":…}` or `{"error":…}`).
+pub fn parse_envelope(body: &[u8], encoding: Encoding) -> Result<Decoded, crate::ProtocolError> {
+    let mut envelopes = decode(body, encoding, false)?;
+    Ok(envelopes.pop().expect("a single envelope"))
+}
+
+/// Parses a `/pipeline` or `/multi-exec` response body: `[envelope, …]`.
+pub fn parse_envelopes(body: &[u8], encoding: Encoding) -> Result<Vec<Decoded>, crate::ProtocolError> {
+    decode(body, encoding, true)
+}
+
+/// The text of a non-2xx body: its `{"error"}` if it is one, else a short excerpt.
+pub fn error_text(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => match map.get("error") {
+            Some(serde_json::Value::String(text)) => text.clone(),
+            _ => excerpt(body),
+        },
+        _ => excerpt(body),
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+    if text.trim().is_empty() {
+        "empty response body".into()
+    } else {
+        text
+    }
+}
+
 /// Decodes one envelope (`list == false`) or an array of envelopes.
-pub(crate) fn decode(body: &[u8], encoding: Encoding, list: bool) -> Result<Vec<Decoded>, ProtocolError> {
+fn decode(body: &[u8], encoding: Encoding, list: bool) -> Result<Vec<Decoded>, ProtocolError> {
     std::str::from_utf8(body).map_err(|e| bad(format!("not UTF-8: {e}")))?;
     let mut reader = Reader { buf: body, pos: 0, encoding, envelopes: Vec::new(), open: Vec::new() };
     reader.skip_ws();
@@ -506,5 +541,47 @@ mod tests {
         assert_eq!((depth, value), (MAX_DEPTH, Value::Bulk(b"OK".to_vec())));
         let deeper = format!(r#"{{"result":{}1{}}}"#, "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         assert!(decode(deeper.as_bytes(), Encoding::Plain, false).is_err());
+    }
+}
+
+#[cfg(test)]
+mod envelope_tests {
+    use super::*;
+    use crate::reply_writer::write_envelopes;
+
+    #[test]
+    fn rendered_replies_parse_back_to_the_same_bytes() {
+        let values = vec![
+            Value::Status(b"OK".to_vec()),
+            Value::Bulk(b"\xff\x00binary".to_vec()),
+            Value::Int(-7),
+            Value::Nil,
+            Value::Array(vec![Value::Bulk(b"OK".to_vec()), Value::Nil, Value::Array(vec![Value::Int(1)])]),
+            Value::Error("ERR nope".into()),
+        ];
+        let mut body = String::new();
+        write_envelopes(&values, Encoding::Base64, &mut body);
+        let parsed = parse_envelopes(body.as_bytes(), Encoding::Base64).unwrap();
+        assert_eq!(parsed[0], Ok(Value::Status(b"OK".to_vec())));
+        assert_eq!(parsed[1], Ok(Value::Bulk(b"\xff\x00binary".to_vec())));
+        assert_eq!(parsed[2], Ok(Value::Int(-7)));
+        assert_eq!(parsed[3], Ok(Value::Nil));
+        assert_eq!(
+            parsed[4],
+            Ok(Value::Array(vec![Value::Bulk(b"OK".to_vec()), Value::Nil, Value::Array(vec![Value::Int(1)])]))
+        );
+        assert_eq!(parsed[5], Err("ERR nope".to_owned()));
+    }
+
+    #[test]
+    fn single_envelopes_and_errors() {
+        assert_eq!(
+            parse_envelope(br#"{"result":"YmFy"}"#, Encoding::Base64).unwrap(),
+            Ok(Value::Bulk(b"bar".to_vec()))
+        );
+        assert_eq!(parse_envelope(br#"{"result":"bar"}"#, Encoding::Plain).unwrap(), Ok(Value::Bulk(b"bar".to_vec())));
+        assert!(parse_envelope(b"<html>", Encoding::Base64).is_err());
+        assert_eq!(error_text(br#"{"error":"WRONGPASS x"}"#), "WRONGPASS x");
+        assert_eq!(error_text(b"Bad Gateway"), "Bad Gateway");
     }
 }
