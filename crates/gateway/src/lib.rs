@@ -9,6 +9,7 @@ mod handlers;
 mod http;
 mod redis;
 mod scripts;
+mod state;
 mod sync_token;
 
 pub use config::{

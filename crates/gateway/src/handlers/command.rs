@@ -7,7 +7,7 @@ use hyper::{Response, StatusCode};
 use super::{restore_sha, run};
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ReplyFormat, State};
+use crate::state::{ReplyFormat, State};
 use crate::GatewayError;
 
 /// `POST /` with a JSON command, or the path form: one command, one reply.

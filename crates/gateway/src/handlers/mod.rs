@@ -8,8 +8,8 @@ pub mod transaction;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::Value;
 
-use crate::http::state::State;
 use crate::redis::Reply;
+use crate::state::State;
 use crate::GatewayError;
 
 /// Runs `commands` in order on one exclusively borrowed connection and reads every reply.

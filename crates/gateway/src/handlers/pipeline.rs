@@ -6,8 +6,8 @@ use hyper::{Response, StatusCode};
 use super::{refused, restore_sha, run};
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ReplyFormat, State};
 use crate::redis::Reply;
+use crate::state::{ReplyFormat, State};
 use crate::GatewayError;
 
 /// `POST /pipeline`: every command runs, in order, on one connection; a failure stays in its slot.

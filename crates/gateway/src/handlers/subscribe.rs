@@ -12,8 +12,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::http::body::{Body, ChannelBody};
-use crate::http::state::State;
 use crate::redis::Connection;
+use crate::state::State;
 use crate::GatewayError;
 
 /// Which endpoint: `/subscribe/<channel>…` or `/psubscribe/<pattern>…`.

@@ -9,9 +9,9 @@ use hyper::{HeaderMap, Method, Request, Response};
 use super::body::{read_limited, Body};
 use super::log::RequestLine;
 use super::simulate::Fault;
-use super::state::{ReplyFormat, State};
 use super::{auth, response};
 use crate::handlers::{command, pipeline, subscribe, transaction};
+use crate::state::{ReplyFormat, State};
 use crate::GatewayError;
 
 /// Serves one request. Every response, error or not, carries a fresh `upstash-sync-token`.

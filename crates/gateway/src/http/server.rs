@@ -11,10 +11,10 @@ use tokio::task::JoinHandle;
 
 use super::router::handle;
 use super::simulate::Simulator;
-use super::state::State;
 use super::tls::HANDSHAKE_TIMEOUT;
 use crate::redis::Pool;
 use crate::scripts::ScriptAliases;
+use crate::state::State;
 use crate::sync_token::SyncTokens;
 use crate::{GatewayConfig, GatewayError};
 use tokio_rustls::TlsAcceptor;

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use tokio::sync::{watch, Semaphore};
 
-use super::simulate::Simulator;
+use crate::http::simulate::Simulator;
 use crate::redis::Pool;
 use crate::scripts::ScriptAliases;
 use crate::sync_token::SyncTokens;
