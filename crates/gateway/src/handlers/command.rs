@@ -1,26 +1,36 @@
 use fragment_redis_protocol::reply::write_envelope;
 use fragment_redis_protocol::request::Command;
-use fragment_redis_protocol::restricted::refusal;
 use fragment_redis_protocol::Value;
 use hyper::{Response, StatusCode};
 
-use super::{restore_sha, run};
+use super::{acl, refusal_for, restore_sha, run};
+use crate::access::Caller;
 use crate::http::body::Body;
 use crate::http::response;
 use crate::state::{ReplyFormat, State};
 use crate::GatewayError;
 
 /// `POST /` with a JSON command, or the path form: one command, one reply.
-pub async fn single(state: &State, mut command: Command, format: ReplyFormat) -> Result<Response<Body>, GatewayError> {
-    if let Some(message) = refusal(&command) {
-        return Err(GatewayError::BadRequest(message));
-    }
-    let expected_sha = state.scripts.rewrite(&mut command);
-    let mut reply = run(state, std::slice::from_ref(&command), format == ReplyFormat::Resp2)
-        .await?
-        .pop()
-        .expect("one reply per command");
-    restore_sha(&mut reply, expected_sha);
+pub async fn single(
+    state: &State,
+    caller: &Caller,
+    mut command: Command,
+    format: ReplyFormat,
+) -> Result<Response<Body>, GatewayError> {
+    let reply = if let Some(minted) = acl::answer(state, caller, &command).await {
+        minted?
+    } else {
+        if let Some(message) = refusal_for(caller, &command) {
+            return Err(GatewayError::BadRequest(message));
+        }
+        let expected_sha = state.scripts.rewrite(&mut command);
+        let mut reply = run(state, caller.pool(state), std::slice::from_ref(&command), format == ReplyFormat::Resp2)
+            .await?
+            .pop()
+            .expect("one reply per command");
+        restore_sha(&mut reply, expected_sha);
+        reply
+    };
     let status = if matches!(reply.value, Value::Error(_)) { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     Ok(match format {
         ReplyFormat::Json(encoding) => {

@@ -4,4 +4,4 @@ mod connection;
 mod pool;
 
 pub use connection::{Connection, Reply};
-pub use pool::Pool;
+pub use pool::{Pool, PoolUsage};

@@ -29,6 +29,28 @@ impl Pool {
         Self { inner: Arc::new(Inner { target, size, wait, max_reply, idle: Mutex::new(Vec::new()), permits }) }
     }
 
+    /// A pool of its own for the ACL user `name`: every connection it opens authenticates as that
+    /// user (`AUTH name password`, then the base URL's database), and is lent only to callers
+    /// holding this pool, so one user's connection never serves another's command.
+    pub fn for_user(&self, name: &str, password: &str, size: usize) -> Self {
+        let mut target = self.inner.target.clone();
+        target.username = Some(name.to_owned());
+        target.password = Some(password.to_owned());
+        Self::new(target, size, self.inner.wait, self.inner.max_reply)
+    }
+
+    /// Dials once with this pool's credentials and hangs up; a refused AUTH is Redis's own error
+    /// (see [`Connection::open_checking_credentials`]).
+    pub async fn check_credentials(&self) -> Result<(), GatewayError> {
+        Connection::open_checking_credentials(&self.inner.target, self.inner.max_reply).await.map(drop)
+    }
+
+    /// How many connections exist, wait idle, and are lent out now.
+    pub fn usage(&self) -> PoolUsage {
+        let idle = self.inner.idle.lock().expect("pool lock").len();
+        PoolUsage { size: self.inner.size, idle, in_use: self.inner.size - self.inner.permits.available_permits() }
+    }
+
     /// A new connection outside the pool (an SSE stream's), with the pool's reply limit.
     pub async fn dedicated(&self) -> Result<Connection, GatewayError> {
         Connection::open(&self.inner.target, self.inner.max_reply).await
@@ -56,6 +78,15 @@ impl Pool {
         };
         Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
     }
+}
+
+/// A snapshot of [`Pool::usage`]: `size` is the cap, `idle` the open connections waiting to be
+/// reused, `in_use` those lent out (a connection being dialled counts as in use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub size: usize,
+    pub idle: usize,
+    pub in_use: usize,
 }
 
 /// A borrowed connection. Dropped without [`PooledConnection::release`] it is closed, never reused:
