@@ -60,10 +60,12 @@ function render({ reads, containers }, version) {
 //! and ${REFUSED_READS.map((s) => s.toUpperCase()).join(' and ')}, which Upstash refuses its read-only token.
 
 /// Commands, and \`CONTAINER|SUBCOMMAND\`s, that a read-only token may run; upper-case, sorted.
+#[rustfmt::skip]
 pub const READ_COMMANDS: &[&str] = &[
 ${list(reads)}];
 
 /// Commands whose subcommand (the second word) decides: looked up as \`CONTAINER|SUBCOMMAND\`.
+#[rustfmt::skip]
 pub const CONTAINERS: &[&str] = &[
 ${list(containers)}];
 `

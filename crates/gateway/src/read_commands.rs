@@ -6,6 +6,7 @@
 //! and SCAN and KEYS, which Upstash refuses its read-only token.
 
 /// Commands, and `CONTAINER|SUBCOMMAND`s, that a read-only token may run; upper-case, sorted.
+#[rustfmt::skip]
 pub const READ_COMMANDS: &[&str] = &[
     "ACL|CAT",
     "ACL|GENPASS",
@@ -180,7 +181,21 @@ pub const READ_COMMANDS: &[&str] = &[
 ];
 
 /// Commands whose subcommand (the second word) decides: looked up as `CONTAINER|SUBCOMMAND`.
+#[rustfmt::skip]
 pub const CONTAINERS: &[&str] = &[
-    "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "FUNCTION", "LATENCY", "MEMORY", "MODULE", "OBJECT", "PUBSUB",
-    "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
+    "ACL",
+    "CLIENT",
+    "CLUSTER",
+    "COMMAND",
+    "CONFIG",
+    "FUNCTION",
+    "LATENCY",
+    "MEMORY",
+    "MODULE",
+    "OBJECT",
+    "PUBSUB",
+    "SCRIPT",
+    "SLOWLOG",
+    "XGROUP",
+    "XINFO",
 ];
