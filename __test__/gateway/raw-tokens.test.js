@@ -158,6 +158,12 @@ describe('the read-only token', () => {
     )
   })
 
+  test('a misspelt option is refused, never silently ignored (it would start a gateway without the read-only token)', async () => {
+    await expect(startGateway({ redis: env().redisUrl, port: 0, token: 't', readOnlyToken: 'r' })).rejects.toThrow(
+      /startGateway does not know the option\(s\) readOnlyToken/,
+    )
+  })
+
   test('the table of read commands is what the running redis-server says (COMMAND flags)', async () => {
     const expected = await generate(env().redisUrl)
     expect(body(fs.readFileSync(TARGET, 'utf8'))).toBe(body(expected))

@@ -216,3 +216,33 @@ fn requested(headers: &HeaderMap) -> Result<Requested, GatewayError> {
     };
     Ok(Requested { base64, resp2 })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (hyper::header::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn reply_headers_as_upstash_reads_them() {
+        let base64 = ("upstash-encoding", "base64");
+        let resp2 = ("upstash-response-format", "resp2");
+        fn got(pairs: &[(&'static str, &'static str)]) -> Requested {
+            requested(&headers(pairs)).unwrap()
+        }
+        assert_eq!(got(&[]).reply_format().unwrap(), ReplyFormat::Json(Encoding::Plain));
+        assert_eq!(got(&[base64]).reply_format().unwrap(), ReplyFormat::Json(Encoding::Base64));
+        assert_eq!(got(&[resp2]).reply_format().unwrap(), ReplyFormat::Resp2);
+        assert!(got(&[resp2, base64]).reply_format().is_err());
+        // /multi-exec ignores resp2, and so its conflict with base64.
+        assert_eq!(got(&[resp2, base64]).json_encoding(), Encoding::Base64);
+        assert_eq!(got(&[resp2]).json_encoding(), Encoding::Plain);
+        assert!(requested(&headers(&[("upstash-response-format", "xml")])).is_err());
+        assert_eq!(
+            got(&[("upstash-response-format", "JSON")]).reply_format().unwrap(),
+            ReplyFormat::Json(Encoding::Plain)
+        );
+    }
+}
