@@ -227,6 +227,16 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
     expect(await oracle.get(k)).toBe('mine')
   })
 
+  test('a minted token of a user since deleted gets Redis WRONGPASS, not a 503', async () => {
+    const gone = `gone-user-${process.pid}`
+    await oracle.call('ACL', 'SETUSER', gone, 'reset', 'on', '>gone-pw', '~*', '+ping')
+    const token = (await as(TOKEN, ['ACL', 'RESTTOKEN', gone, 'gone-pw'])).json.result
+    expectResult(await as(token, ['PING']), 'PONG')
+    await oracle.call('ACL', 'DELUSER', gone) // Redis also closes that user's connections
+    expectError(await as(token, ['PING']), 400, /^WRONGPASS invalid username-password pair or user is disabled\.$/)
+    expectResult(await as(TOKEN, ['PING']), 'PONG')
+  })
+
   test('the standard token still runs as the gateway user, beside minted tokens', async () => {
     expectResult(await as(TOKEN, ['ACL', 'WHOAMI']), 'default')
   })

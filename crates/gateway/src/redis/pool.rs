@@ -19,6 +19,9 @@ struct Inner {
     wait: Duration,
     /// Replies larger than this are refused (see [`Connection::read`]).
     max_reply: usize,
+    /// An ACL user's pool: a refused AUTH is that caller's answer (Redis's `WRONGPASS …`, 400: the
+    /// user was deleted, disabled or given another password), not the gateway's Redis being down.
+    for_user: bool,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
 }
@@ -26,7 +29,17 @@ struct Inner {
 impl Pool {
     pub fn new(target: RedisTarget, size: usize, wait: Duration, max_reply: usize) -> Self {
         let permits = Arc::new(Semaphore::new(size));
-        Self { inner: Arc::new(Inner { target, size, wait, max_reply, idle: Mutex::new(Vec::new()), permits }) }
+        Self {
+            inner: Arc::new(Inner {
+                target,
+                size,
+                wait,
+                max_reply,
+                for_user: false,
+                idle: Mutex::new(Vec::new()),
+                permits,
+            }),
+        }
     }
 
     /// A pool of its own for the ACL user `name`: every connection it opens authenticates as that
@@ -36,7 +49,9 @@ impl Pool {
         let mut target = self.inner.target.clone();
         target.username = Some(name.to_owned());
         target.password = Some(password.to_owned());
-        Self::new(target, size, self.inner.wait, self.inner.max_reply)
+        let mut pool = Self::new(target, size, self.inner.wait, self.inner.max_reply);
+        Arc::get_mut(&mut pool.inner).expect("a new pool is not shared yet").for_user = true;
+        pool
     }
 
     /// Dials once with this pool's credentials and hangs up; a refused AUTH is Redis's own error
@@ -51,9 +66,9 @@ impl Pool {
         PoolUsage { size: self.inner.size, idle, in_use: self.inner.size - self.inner.permits.available_permits() }
     }
 
-    /// A new connection outside the pool (an SSE stream's), with the pool's reply limit.
+    /// A new connection outside the pool (an SSE stream's), with the pool's credentials and reply limit.
     pub async fn dedicated(&self) -> Result<Connection, GatewayError> {
-        Connection::open(&self.inner.target, self.inner.max_reply).await
+        self.inner.dial().await
     }
 
     /// An open connection: an idle one that is still alive, or a new one. Waits at most the pool's
@@ -74,9 +89,19 @@ impl Pool {
         };
         let conn = match reused {
             Some(conn) => conn,
-            None => Connection::open(&self.inner.target, self.inner.max_reply).await?,
+            None => self.inner.dial().await?,
         };
         Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
+    }
+}
+
+impl Inner {
+    async fn dial(&self) -> Result<Connection, GatewayError> {
+        if self.for_user {
+            Connection::open_checking_credentials(&self.target, self.max_reply).await
+        } else {
+            Connection::open(&self.target, self.max_reply).await
+        }
     }
 }
 
