@@ -170,7 +170,7 @@ describe('the read-only token', () => {
   })
 })
 
-describe('the dev stack passes a read-only token by environment, never in arguments or output', () => {
+describe('the dev stack passes tokens and the Redis URL by environment, never in arguments or output', () => {
   test('readonlyToken reaches the gateway child and is not in its command line nor the handle', async () => {
     const readonlyToken = `dev-ro-${Date.now()}`
     const stack = await startDevStack({ readonlyToken })
@@ -180,6 +180,9 @@ describe('the dev stack passes a read-only token by environment, never in argume
       expectResult(await send({ url: stack.url, token: readonlyToken, body: ['PING'] }), 'PONG')
       const cmdline = fs.readFileSync(`/proc/${stack.pids.gateway}/cmdline`, 'utf8')
       expect(cmdline).not.toContain(readonlyToken)
+      expect(cmdline).not.toContain(stack.token)
+      // The Redis URL too: it may carry a password.
+      expect(cmdline).not.toContain(stack.redisUrl)
       expect(require('node:util').inspect(stack, { depth: 4 })).not.toContain(readonlyToken)
       expect(JSON.stringify(stack.env)).not.toContain(readonlyToken)
       expect(stack.readonlyToken).toBe(readonlyToken)

@@ -25,12 +25,15 @@ async function spawnGateway({ redisUrl, port, token, readonlyToken, onUnexpected
     printed[match[1]] = match[2]
     if (printed.UPSTASH_REDIS_REST_URL !== undefined && printed.UPSTASH_REDIS_REST_TOKEN !== undefined) announce()
   }
-  // Tokens go in the environment, never in the arguments (which `ps` shows to every user).
-  const args = [BIN, 'gateway', '--redis', redisUrl, '--port', String(port), '--host', '127.0.0.1']
+  // Secrets go in the environment, never in the arguments (which `ps` shows to every user): the
+  // tokens, and the Redis URL, which may carry a password.
+  const args = [BIN, 'gateway', '--port', String(port), '--host', '127.0.0.1']
   const child = new OwnedChild('gateway', process.execPath, args, {
     env: {
+      FRAGMENT_REDIS_URL: redisUrl,
       FRAGMENT_GATEWAY_TOKEN: token,
-      ...(readonlyToken ? { FRAGMENT_GATEWAY_READONLY_TOKEN: readonlyToken } : {}),
+      // Empty when not given: one inherited from this process would otherwise be accepted unseen.
+      FRAGMENT_GATEWAY_READONLY_TOKEN: readonlyToken || '',
     },
     redact: redactor([token, readonlyToken].filter(Boolean)),
     onStdoutLine,

@@ -61,18 +61,16 @@ pub async fn answer(state: &State, caller: &Caller, command: &Command) -> Option
     if !arity_ok {
         return Some(Ok(refused(format!("ERR wrong number of arguments for '{name}' command"))));
     }
-    let text = |i: usize| String::from_utf8(command[i].clone()).ok();
-    let (Some(user), password) = (text(2), command.get(3).map(|_| text(3))) else {
-        return Some(Ok(refused("ERR the user name must be UTF-8 text".into())));
+    let Ok(words) = command[2..].iter().map(|arg| std::str::from_utf8(arg)).collect::<Result<Vec<&str>, _>>() else {
+        return Some(Ok(refused("ERR the user name and password must be UTF-8 text".into())));
     };
-    let Some(password) = password.map_or(Some(None), |p| p.map(Some)) else {
-        return Some(Ok(refused("ERR the password must be UTF-8 text".into())));
-    };
-    let minted = match verb {
-        Verb::RestToken => rest_token(state, &user, &password.expect("arity checked")).await,
-        Verb::GenToken => state
-            .tokens
-            .generate(&user, password.as_deref(), |token| state.pool.for_user(&user, token, ACL_USER_POOL_SIZE)),
+    let (user, password) = (words[0], words.get(1).copied());
+    let minted = match (verb, password) {
+        (Verb::RestToken, Some(password)) => rest_token(state, user, password).await,
+        (Verb::RestToken, None) => unreachable!("the arity was checked"),
+        (Verb::GenToken, password) => {
+            state.tokens.generate(user, password, |token| state.pool.for_user(user, token, ACL_USER_POOL_SIZE))
+        }
     };
     Some(Ok(match minted {
         Ok(token) => {
