@@ -136,3 +136,68 @@ describe('HTTP methods', () => {
     expect(res.body.length).toBe(0)
   })
 })
+
+describe("max key size (32 KB, Upstash's hard limit)", () => {
+  const LIMIT = 32 * 1024
+  const keyOf = (n) => {
+    const prefix = uniqueKey('big-key')
+    return prefix + 'k'.repeat(n - prefix.length)
+  }
+  const text = (n) => `ERR max key size exceeded. Limit: ${LIMIT} bytes, Actual: ${n} bytes`
+
+  test("a key one byte over → 400 with Upstash's text, nothing stored; at the limit it runs", async () => {
+    const over = keyOf(LIMIT + 1)
+    const res = await cmd(['SET', over, 'v'])
+    expectError(res, 400)
+    expect(res.json.error).toBe(text(LIMIT + 1))
+    const at = keyOf(LIMIT)
+    expectResult(await cmd(['SET', at, 'v']), 'OK')
+    expectResult(await cmd(['DEL', at]), 1)
+    const redis = require('./support').direct() // the gateway refuses the key for EXISTS too
+    try {
+      expect(await redis.exists(over)).toBe(0)
+    } finally {
+      await redis.quit()
+    }
+  })
+
+  test("values are not keys; every key of MSET, a script's KEYS and a subcommand's key are", async () => {
+    const k = uniqueKey('big-value')
+    expectResult(await cmd(['SET', k, 'v'.repeat(LIMIT * 2)]), 'OK')
+    const over = keyOf(LIMIT + 10)
+    expectError(await cmd(['MSET', k, '1', over, '2']), 400, /^ERR max key size exceeded/)
+    expectError(await cmd(['EVAL', 'return 1', '1', over]), 400, /^ERR max key size exceeded/)
+    expectResult(await cmd(['EVAL', 'return #ARGV[1]', '0', over]), LIMIT + 10)
+    expectError(await cmd(['OBJECT', 'ENCODING', over]), 400, /^ERR max key size exceeded/)
+  })
+
+  test('in /pipeline only that entry fails; /multi-exec is refused whole', async () => {
+    const k = uniqueKey('big-key-pl')
+    const over = keyOf(LIMIT + 1)
+    const res = await send({
+      path: '/pipeline',
+      body: [
+        ['SET', k, '1'],
+        ['GET', over],
+      ],
+    })
+    expect(res.json).toEqual([{ result: 'OK' }, { error: text(LIMIT + 1) }])
+    expectError(
+      await send({
+        path: '/multi-exec',
+        body: [
+          ['INCR', k],
+          ['SET', over, '1'],
+        ],
+      }),
+      400,
+      /^ERR max key size/,
+    )
+    expectResult(await cmd(['GET', k]), '1')
+  })
+
+  test('the official SDK rejects with the same text', async () => {
+    const redis = require('./support').sdk()
+    await expect(redis.set(keyOf(LIMIT + 1), 'v')).rejects.toThrow(text(LIMIT + 1))
+  })
+})

@@ -9,7 +9,7 @@ const { startGateway } = require('../../lib/gateway')
 const { startDevStack } = require('../../lib/dev-stack')
 const { env, uniqueKey } = require('../helpers')
 const { send, openStream, expectError, expectResult, direct } = require('./support')
-const { generate, body, TARGET } = require('../../scripts/generate-read-commands')
+const { generateAll, body, TARGET, KEYS_TARGET } = require('../../scripts/generate-read-commands')
 
 const TOKEN = 'tokens-standard-token'
 const READONLY = 'tokens-readonly-token'
@@ -164,9 +164,10 @@ describe('the read-only token', () => {
     )
   })
 
-  test('the table of read commands is what the running redis-server says (COMMAND flags)', async () => {
-    const expected = await generate(env().redisUrl)
-    expect(body(fs.readFileSync(TARGET, 'utf8'))).toBe(body(expected))
+  test('the tables of read commands and key positions are what the running redis-server says (COMMAND)', async () => {
+    const expected = await generateAll(env().redisUrl)
+    expect(body(fs.readFileSync(TARGET, 'utf8'))).toBe(body(expected.reads))
+    expect(body(fs.readFileSync(KEYS_TARGET, 'utf8'))).toBe(body(expected.keys))
   })
 })
 

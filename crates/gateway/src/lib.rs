@@ -8,6 +8,8 @@ mod config;
 mod error;
 mod handlers;
 mod http;
+mod key_positions;
+mod key_size;
 mod read_commands;
 mod redis;
 mod scripts;

@@ -15,9 +15,12 @@ use crate::state::State;
 use crate::GatewayError;
 
 /// Why `caller` may not run `command` here, if so: the REST API's own refusals first (the same
-/// text as the client's), then the caller's token (a read-only token runs reads only).
+/// text as the client's), then the caller's token (a read-only token runs reads only), then
+/// Upstash's max key size.
 fn refusal_for(caller: &Caller, command: &Command) -> Option<String> {
-    fragment_redis_protocol::restricted::refusal(command).or_else(|| caller.refusal(command))
+    fragment_redis_protocol::restricted::refusal(command)
+        .or_else(|| caller.refusal(command))
+        .or_else(|| crate::key_size::refusal(command))
 }
 
 /// Runs `commands` in order on one connection exclusively borrowed from `pool` and reads every reply.
