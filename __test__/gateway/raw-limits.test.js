@@ -100,6 +100,34 @@ describe('a configured request size (maxRequestSize / --max-request-size)', () =
     }
   })
 
+  test('a body sent without Content-Length (chunked) gets the same answer with its exact size', async () => {
+    const http = require('node:http')
+    const target = new URL(gw.url)
+    const res = await new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: '/',
+          headers: { authorization: `Bearer ${TOKEN}`, 'transfer-encoding': 'chunked' },
+          agent: false,
+        },
+        (response) => {
+          let text = ''
+          response.on('data', (chunk) => (text += chunk))
+          response.on('end', () => resolve({ status: response.statusCode, json: JSON.parse(text) }))
+        },
+      )
+      req.on('error', reject)
+      const body = JSON.stringify(['ECHO', 'c'.repeat(1500 - 11)])
+      expect(Buffer.byteLength(body)).toBe(1500)
+      req.write(body.slice(0, 700))
+      req.end(body.slice(700))
+    })
+    expect(res).toEqual({ status: 400, json: { error: tooLarge(1000, 1500) } })
+  })
+
   test('the deprecated maxBody still sets it; a zero or fractional size is refused by name', async () => {
     const old = await startGateway({ redis: env().redisUrl, port: 0, token: TOKEN, maxBody: 100 })
     try {

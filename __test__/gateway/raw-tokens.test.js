@@ -241,6 +241,15 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
     expectResult(await as(TOKEN, ['PING']), 'PONG')
   })
 
+  test("the official SDK with a minted token: the user's commands run, the others reject with Redis's NOPERM", async () => {
+    const token = (await as(TOKEN, ['ACL', 'RESTTOKEN', user, password])).json.result
+    const redis = new Redis({ url: gw.url, token, enableTelemetry: false })
+    const k = `acl:${uniqueKey('sdk')}`
+    expect(await redis.set(k, { n: 1 })).toBe('OK')
+    expect(await redis.get(k)).toEqual({ n: 1 })
+    await expect(redis.del(k)).rejects.toThrow(/NOPERM this user has no permissions to run the 'del' command/)
+  })
+
   test('the standard token still runs as the gateway user, beside minted tokens', async () => {
     expectResult(await as(TOKEN, ['ACL', 'WHOAMI']), 'default')
   })
