@@ -30,7 +30,19 @@ test('the shape: counters, streams and pool use', async () => {
     openStreams: 0,
     maxStreams: 128,
     pool: { size: 3, idle: expect.any(Number), inUse: 0 },
+    aclUsers: 0,
+    mintedTokens: 0,
   })
+})
+
+test('minted REST tokens and the ACL users they run as are counted', async () => {
+  const before = await stats()
+  // GENTOKEN needs no existing user; two tokens, two distinct users (each token is its own password).
+  for (const name of ['stats-user-a', 'stats-user-b']) {
+    expect((await post({ body: ['ACL', 'GENTOKEN', name] })).status).toBe(200)
+  }
+  const after = await stats()
+  expect([after.aclUsers - before.aclUsers, after.mintedTokens - before.mintedTokens]).toEqual([2, 2])
 })
 
 test('requests, commands and errors count exactly what was served', async () => {

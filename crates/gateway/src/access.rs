@@ -87,6 +87,13 @@ impl Tokens {
         wrapped.iter().find(|(n, p, _)| n == name && p == password).map(|(_, _, token)| token.clone())
     }
 
+    /// `(ACL users, minted tokens)` held now, for `/__gateway/stats`.
+    pub fn minted_counts(&self) -> (usize, usize) {
+        let minted = self.minted.lock().expect("token lock");
+        let users: HashSet<*const AclUser> = minted.iter().map(|m| Arc::as_ptr(&m.user)).collect();
+        (users.len(), minted.len())
+    }
+
     /// The caller a presented token stands for. Every known token is compared, each in constant
     /// time, whichever matches: timing says neither how much of a guess was right nor which token
     /// it resembled.

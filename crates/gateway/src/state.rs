@@ -39,8 +39,9 @@ impl State {
     pub fn stats_json(&self) -> String {
         let PoolUsage { size, idle, in_use } = self.pool.usage();
         let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        let (acl_users, minted_tokens) = self.tokens.minted_counts();
         format!(
-            r#"{{"requests":{},"commands":{},"errors":{},"openStreams":{},"maxStreams":{},"pool":{{"size":{size},"idle":{idle},"inUse":{in_use}}}}}"#,
+            r#"{{"requests":{},"commands":{},"errors":{},"openStreams":{},"maxStreams":{},"pool":{{"size":{size},"idle":{idle},"inUse":{in_use}}},"aclUsers":{acl_users},"mintedTokens":{minted_tokens}}}"#,
             load(&self.stats.requests),
             load(&self.stats.commands),
             load(&self.stats.errors),
