@@ -75,25 +75,46 @@ export declare function commandRefusal(command: Array<string>): string | null
 /** Every error `code` the package reports (`EHTTP_<status>` aside): the one list JavaScript uses. */
 export declare function errorCodes(): Array<string>
 
-/** Options of `startGateway()`; the CLI fills them from flags and environment variables. */
+export declare function gatewayDefaults(): GatewayDefaults
+
+/** The gateway's defaults, as `startGateway()` and `fragment-redis gateway --help` show them. */
+export interface GatewayDefaults {
+  redis: string
+  host: string
+  port: number
+  maxRequestSize: number
+  maxReply: number
+  poolSize: number
+  poolTimeout: number
+  maxStreams: number
+}
+
+/**
+ * Options of `startGateway()`; the CLI fills them from flags and environment variables. Every
+ * default and every check lives in Rust (`crates/gateway/src/config.rs` and here): JS passes what
+ * it was given. Numbers arrive as JS numbers (`f64`) so a fraction or a negative is refused with
+ * the option's name, never truncated.
+ */
 export interface GatewayOptions {
   /** `redis://[user:password@]host:port[/db]` of the redis-server to front. */
-  redis: string
-  /** IP address to listen on. Required here: its default lives in `lib/gateway.js` (`DEFAULTS`). */
-  host: string
-  /** Port to listen on, `0` picks a free one. Required here: its default lives in `lib/gateway.js`. */
-  port: number
-  /** The bearer token clients must present. */
-  token: string
-  /** Largest accepted request body in bytes; default 10 MB. */
-  maxBody?: number
-  /** Largest reply relayed, in bytes; default 100 MB. */
+  redis?: string
+  /** IP address to listen on. */
+  host?: string
+  /** Port to listen on, `0` picks a free one. */
+  port?: number
+  /** The bearer token clients must present (required). */
+  token?: string
+  /** A second token that may run read commands only. */
+  readonlyToken?: string
+  /** Largest accepted request body in bytes. */
+  maxRequestSize?: number
+  /** Largest reply relayed, in bytes. */
   maxReply?: number
-  /** Most pooled Redis connections for ordinary requests; default 64. */
+  /** Most pooled Redis connections for ordinary requests. */
   poolSize?: number
-  /** Milliseconds a request waits for a free pooled connection before a 503; default 5000. */
+  /** Milliseconds a request waits for a free pooled connection before a 503. */
   poolTimeout?: number
-  /** Most Server-Sent Events streams open at once; default 128. */
+  /** Most Server-Sent Events streams open at once. */
   maxStreams?: number
   /** PEM certificate chain file: serve HTTPS (together with `tlsKey`). */
   tlsCert?: string

@@ -840,5 +840,6 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.__panicForTests = nativeBinding.__panicForTests
 module.exports.commandRefusal = nativeBinding.commandRefusal
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.gatewayDefaults = nativeBinding.gatewayDefaults
 module.exports.restrictedCommandNames = nativeBinding.restrictedCommandNames
 module.exports.startGateway = nativeBinding.startGateway

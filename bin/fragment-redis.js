@@ -3,36 +3,6 @@
 // fragment-redis gateway: a local Upstash-compatible REST server in front of a redis-server.
 const { parseArgs } = require('node:util')
 
-const USAGE = `Usage: fragment-redis gateway [options]
-
-Serves the Upstash Redis REST API on this machine, in front of a real redis-server.
-
-Options (environment variable in brackets):
-  --redis <url>       redis-server to front [FRAGMENT_REDIS_URL]      default redis://127.0.0.1:6379
-  --port <n>          port to listen on, 0 = any free one [FRAGMENT_GATEWAY_PORT]   default 8079
-  --host <ip>         address to listen on [FRAGMENT_GATEWAY_HOST]     default 127.0.0.1
-  --token <t>         token clients must send (required) [FRAGMENT_GATEWAY_TOKEN]
-  --max-body <size>   largest request body, e.g. 10mb [FRAGMENT_GATEWAY_MAX_BODY]  default 10mb
-  --max-reply <size>  largest reply relayed [FRAGMENT_GATEWAY_MAX_REPLY]        default 100mb
-  --pool-size <n>     Redis connections for requests [FRAGMENT_GATEWAY_POOL_SIZE]  default 64
-  --pool-timeout <ms> wait for a free one before a 503 [FRAGMENT_GATEWAY_POOL_TIMEOUT]  default 5000
-  --max-streams <n>   open SSE streams (one Redis connection each) [FRAGMENT_GATEWAY_MAX_STREAMS]  default 128
-  --tls-cert <file>   serve HTTPS with this PEM certificate chain [FRAGMENT_GATEWAY_TLS_CERT]
-  --tls-key <file>    and this PEM private key [FRAGMENT_GATEWAY_TLS_KEY]
-  --verbose           one line per request on stderr: route, command names, status, time;
-                      never the token, keys or values [FRAGMENT_GATEWAY_VERBOSE=1]
-
-Simulation for local development (off by default; printed loudly at startup):
-  --latency <ms>|<min>-<max>  delay every response and SSE event [FRAGMENT_GATEWAY_LATENCY]
-  --fail-rate <p>     answer this fraction of command requests 503, not run [FRAGMENT_GATEWAY_FAIL_RATE]
-  --drop-after-apply <p>  run, then close the connection unanswered [FRAGMENT_GATEWAY_DROP_AFTER_APPLY]
-  --stall <p>         never answer (and do not run) [FRAGMENT_GATEWAY_STALL]
-  --seed <n>          replay the same sequence of outcomes [FRAGMENT_GATEWAY_SEED]  default: random, printed
-  Faults apply to command routes (/, /<command>/..., /pipeline, /multi-exec), not to /subscribe.
-
-  -h, --help          show this help
-`
-
 function fail(message) {
   process.stderr.write(`fragment-redis: ${message}\n`)
   process.exit(1)
@@ -45,10 +15,9 @@ function parseSize(text, flag) {
   return Number(match[1]) * unit
 }
 
+// The text's shape only: its range is checked by the gateway (Rust), which names the flag too.
 function parseCount(text, flag) {
-  if (!/^\d+$/.test(String(text).trim()) || Number(text) < 1) {
-    fail(`${flag} must be a whole number of at least 1, got ${JSON.stringify(text)}`)
-  }
+  if (!/^\d+$/.test(String(text).trim())) fail(`${flag} must be a whole number, got ${JSON.stringify(text)}`)
   return Number(text)
 }
 
@@ -80,67 +49,36 @@ function parseSwitch(text, flag) {
   return value
 }
 
-function parsePort(text) {
-  const port = Number(text)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0–65535, got ${JSON.stringify(text)}`)
-  return port
+const PARSERS = {
+  text: (text) => text,
+  count: parseCount,
+  size: parseSize,
+  latency: parseLatency,
+  fraction: parseFraction,
+  seed: parseSeed,
+  switch: parseSwitch,
 }
 
 async function gateway(argv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      redis: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'max-body': { type: 'string' },
-      'max-reply': { type: 'string' },
-      'pool-size': { type: 'string' },
-      'pool-timeout': { type: 'string' },
-      'max-streams': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      latency: { type: 'string' },
-      'fail-rate': { type: 'string' },
-      'drop-after-apply': { type: 'string' },
-      stall: { type: 'string' },
-      seed: { type: 'string' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
-  if (values.help) return process.stdout.write(USAGE)
-  const env = process.env
-  const { startGateway, envLines, DEFAULTS } = require('../lib/gateway.js')
-  const token = values.token ?? env.FRAGMENT_GATEWAY_TOKEN
-  if (!token) fail('a token is required: pass --token <t> or set FRAGMENT_GATEWAY_TOKEN')
-  // Flag, else environment variable, else the gateway's own default (left to Rust).
-  const given = (flag, variable, parse) => {
-    const text = values[flag] ?? env[variable]
-    return text === undefined || text === '' ? undefined : parse(text, `--${flag}`)
+  const { OPTIONS, usage, startGateway, envLines, DEFAULTS } = require('../lib/gateway.js')
+  const spec = { help: { type: 'boolean', short: 'h' } }
+  for (const o of OPTIONS) {
+    for (const flag of [o.flag, o.alias?.flag].filter(Boolean)) {
+      spec[flag] = { type: o.kind === 'switch' ? 'boolean' : 'string' }
+    }
   }
-  const asIs = (text) => text
-  const options = {
-    redis: values.redis ?? env.FRAGMENT_REDIS_URL ?? DEFAULTS.redis,
-    host: values.host ?? env.FRAGMENT_GATEWAY_HOST ?? DEFAULTS.host,
-    port: parsePort(values.port ?? env.FRAGMENT_GATEWAY_PORT ?? DEFAULTS.port),
-    token,
-    maxBody: given('max-body', 'FRAGMENT_GATEWAY_MAX_BODY', parseSize),
-    maxReply: given('max-reply', 'FRAGMENT_GATEWAY_MAX_REPLY', parseSize),
-    poolSize: given('pool-size', 'FRAGMENT_GATEWAY_POOL_SIZE', parseCount),
-    poolTimeout: given('pool-timeout', 'FRAGMENT_GATEWAY_POOL_TIMEOUT', parseCount),
-    maxStreams: given('max-streams', 'FRAGMENT_GATEWAY_MAX_STREAMS', parseCount),
-    tlsCert: given('tls-cert', 'FRAGMENT_GATEWAY_TLS_CERT', asIs),
-    tlsKey: given('tls-key', 'FRAGMENT_GATEWAY_TLS_KEY', asIs),
-    latency: given('latency', 'FRAGMENT_GATEWAY_LATENCY', parseLatency),
-    failRate: given('fail-rate', 'FRAGMENT_GATEWAY_FAIL_RATE', parseFraction),
-    dropAfterApply: given('drop-after-apply', 'FRAGMENT_GATEWAY_DROP_AFTER_APPLY', parseFraction),
-    stall: given('stall', 'FRAGMENT_GATEWAY_STALL', parseFraction),
-    seed: given('seed', 'FRAGMENT_GATEWAY_SEED', parseSeed),
-    verbose: values.verbose || given('verbose', 'FRAGMENT_GATEWAY_VERBOSE', parseSwitch),
+  const { values } = parseArgs({ args: argv, options: spec })
+  if (values.help) return process.stdout.write(usage())
+  // Flag, else environment variable (each alias after its option), else the gateway's default.
+  const options = {}
+  for (const o of OPTIONS) {
+    for (const { flag, env } of [o, o.alias].filter(Boolean)) {
+      if (options[o.key] !== undefined) break
+      const given = values[flag] ?? process.env[env]
+      if (given === undefined || given === '' || given === false) continue
+      options[o.key] = given === true ? true : PARSERS[o.kind](given, `--${flag}`)
+    }
   }
-
   let handle
   try {
     handle = await startGateway(options)
@@ -160,10 +98,13 @@ async function gateway(argv) {
         '\n',
     )
   }
+  const redis = options.redis ?? DEFAULTS.redis
   process.stdout.write(
-    `fragment-redis gateway listening on ${handle.url} (redis ${options.redis.replace(/\/\/[^@]*@/, '//')})\n`,
+    `fragment-redis gateway listening on ${handle.url} (redis ${redis.replace(/\/\/[^@]*@/, '//')})\n`,
   )
-  process.stdout.write(`Add to .env.local:\n${envLines(handle.url, token)}\n`)
+  // The standard token only: the read-only one is printed nowhere.
+  process.stdout.write(`Add to .env.local:\n${envLines(handle.url, options.token)}\n`)
+  if (options.readonlyToken) process.stdout.write('A read-only token is accepted too (not printed).\n')
 
   let stopping = false
   const stop = (signal) => {
@@ -180,8 +121,9 @@ async function gateway(argv) {
 async function main() {
   const [command, ...rest] = process.argv.slice(2)
   if (command === 'gateway') return gateway(rest)
-  if (!command || command === '-h' || command === '--help' || command === 'help') return process.stdout.write(USAGE)
-  fail(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
+  const { usage } = require('../lib/gateway.js')
+  if (!command || command === '-h' || command === '--help' || command === 'help') return process.stdout.write(usage())
+  fail(`unknown command ${JSON.stringify(command)}\n\n${usage()}`)
 }
 
 main().catch((error) => fail(error.message))

@@ -7,6 +7,8 @@ export interface DevStackOptions {
   gatewayPort?: number
   /** The gateway's token. Default: 32 random hex characters. */
   token?: string
+  /** A read-only token the gateway accepts too (passed in its environment, never its arguments). Default: none. */
+  readonlyToken?: string
   /** Receives progress lines ("redis-server ready on …", "gateway ready at …"). */
   log?: (message: string) => void
 }
@@ -15,6 +17,8 @@ export interface DevStackOptions {
 export interface DevStack {
   /** The gateway's token (`UPSTASH_REDIS_REST_TOKEN`). */
   readonly token: string
+  /** The read-only token given, else `null`; not enumerable, so not shown when the handle is logged. */
+  readonly readonlyToken: string | null
   /** The temporary directory redis-server runs in; removed by stop(). */
   readonly dir: string
   /** The gateway's URL (`UPSTASH_REDIS_REST_URL`); stays the same across gateway restarts. */

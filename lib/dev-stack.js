@@ -17,7 +17,7 @@ const { requireCommand } = require('./internal/which')
 // why, instead of failing later with "connection refused".
 const warn = (message) => console.error(`dev stack: ${message}`)
 
-async function startDevStack({ redisPort, gatewayPort = 0, token, log = () => {} } = {}) {
+async function startDevStack({ redisPort, gatewayPort = 0, token, readonlyToken, log = () => {} } = {}) {
   requireCommand('redis-server') // fail with the install hint before creating anything
   token = token || crypto.randomBytes(16).toString('hex')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fragment-redis-'))
@@ -75,7 +75,14 @@ async function startDevStack({ redisPort, gatewayPort = 0, token, log = () => {}
       if (gateway && gateway.running) return
       const restart = Boolean(handle.url)
       const port = restart ? Number(new URL(handle.url).port) : gatewayPort
-      const started = await startGatewayChild({ redisUrl: handle.redisUrl, port, token, restart, onUnexpectedExit })
+      const started = await startGatewayChild({
+        redisUrl: handle.redisUrl,
+        port,
+        token,
+        readonlyToken,
+        restart,
+        onUnexpectedExit,
+      })
       gateway = await adopt(started.child)
       handle.url = started.url
       handle.env = { UPSTASH_REDIS_REST_URL: started.url, UPSTASH_REDIS_REST_TOKEN: token }
@@ -109,6 +116,9 @@ async function startDevStack({ redisPort, gatewayPort = 0, token, log = () => {}
       return stopping
     },
   }
+
+  // Not enumerable: inspecting or logging the handle does not show it.
+  Object.defineProperty(handle, 'readonlyToken', { value: readonlyToken || null, enumerable: false })
 
   try {
     await handle.startRedis()

@@ -24,8 +24,10 @@ async function main() {
   prepare()
   const stack = await startDevStack({
     redisPort: portFromEnv('FRAGMENT_REDIS_PORT', 6389),
-    gatewayPort: portFromEnv('FRAGMENT_GATEWAY_PORT', 8079),
+    // The gateway's own default port (owned by Rust), unless the variable says otherwise.
+    gatewayPort: portFromEnv('FRAGMENT_GATEWAY_PORT', require('../lib/gateway').DEFAULTS.port),
     token: process.env.FRAGMENT_GATEWAY_TOKEN, // unset: a random one
+    readonlyToken: process.env.FRAGMENT_GATEWAY_READONLY_TOKEN, // unset: none
     log,
   })
 
@@ -33,6 +35,7 @@ async function main() {
   for (const [name, value] of Object.entries(stack.env)) console.log(`${name}=${value}`)
   console.log('')
   log('put the two lines above in .env.local; Ctrl-C stops redis-server and the gateway')
+  if (stack.readonlyToken) log('the read-only token from FRAGMENT_GATEWAY_READONLY_TOKEN is accepted too')
 
   let stopping = false
   const shutdown = (signal) => {

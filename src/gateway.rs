@@ -4,27 +4,32 @@ use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, Simula
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
-/// Options of `startGateway()`; the CLI fills them from flags and environment variables.
+/// Options of `startGateway()`; the CLI fills them from flags and environment variables. Every
+/// default and every check lives in Rust (`crates/gateway/src/config.rs` and here): JS passes what
+/// it was given. Numbers arrive as JS numbers (`f64`) so a fraction or a negative is refused with
+/// the option's name, never truncated.
 #[napi(object)]
 pub struct GatewayOptions {
     /// `redis://[user:password@]host:port[/db]` of the redis-server to front.
-    pub redis: String,
-    /// IP address to listen on. Required here: its default lives in `lib/gateway.js` (`DEFAULTS`).
-    pub host: String,
-    /// Port to listen on, `0` picks a free one. Required here: its default lives in `lib/gateway.js`.
-    pub port: u32,
-    /// The bearer token clients must present.
-    pub token: String,
-    /// Largest accepted request body in bytes; default 10 MB.
-    pub max_body: Option<u32>,
-    /// Largest reply relayed, in bytes; default 100 MB.
-    pub max_reply: Option<u32>,
-    /// Most pooled Redis connections for ordinary requests; default 64.
-    pub pool_size: Option<u32>,
-    /// Milliseconds a request waits for a free pooled connection before a 503; default 5000.
-    pub pool_timeout: Option<u32>,
-    /// Most Server-Sent Events streams open at once; default 128.
-    pub max_streams: Option<u32>,
+    pub redis: Option<String>,
+    /// IP address to listen on.
+    pub host: Option<String>,
+    /// Port to listen on, `0` picks a free one.
+    pub port: Option<f64>,
+    /// The bearer token clients must present (required).
+    pub token: Option<String>,
+    /// A second token that may run read commands only.
+    pub readonly_token: Option<String>,
+    /// Largest accepted request body in bytes.
+    pub max_request_size: Option<f64>,
+    /// Largest reply relayed, in bytes.
+    pub max_reply: Option<f64>,
+    /// Most pooled Redis connections for ordinary requests.
+    pub pool_size: Option<f64>,
+    /// Milliseconds a request waits for a free pooled connection before a 503.
+    pub pool_timeout: Option<f64>,
+    /// Most Server-Sent Events streams open at once.
+    pub max_streams: Option<f64>,
     /// PEM certificate chain file: serve HTTPS (together with `tlsKey`).
     pub tls_cert: Option<String>,
     /// PEM private key file for `tlsCert`.
@@ -45,6 +50,45 @@ pub struct GatewayOptions {
     pub verbose: Option<bool>,
 }
 
+/// The gateway's defaults, as `startGateway()` and `fragment-redis gateway --help` show them.
+#[napi(object)]
+pub struct GatewayDefaults {
+    pub redis: String,
+    pub host: String,
+    pub port: u32,
+    pub max_request_size: f64,
+    pub max_reply: f64,
+    pub pool_size: u32,
+    pub pool_timeout: u32,
+    pub max_streams: u32,
+}
+
+#[napi]
+pub fn gateway_defaults() -> GatewayDefaults {
+    use fragment_redis_gateway as g;
+    GatewayDefaults {
+        redis: g::DEFAULT_REDIS.to_owned(),
+        host: g::DEFAULT_HOST.to_owned(),
+        port: u32::from(g::DEFAULT_PORT),
+        max_request_size: g::DEFAULT_MAX_REQUEST_SIZE as f64,
+        max_reply: g::DEFAULT_MAX_REPLY as f64,
+        pool_size: g::DEFAULT_POOL_SIZE as u32,
+        pool_timeout: g::DEFAULT_POOL_TIMEOUT.as_millis() as u32,
+        max_streams: g::DEFAULT_MAX_STREAMS as u32,
+    }
+}
+
+/// `value` as a whole number from `min` to `max`, or an error naming the option and its flag.
+fn whole(value: f64, name: &str, flag: &str, min: u64, max: u64) -> Result<u64> {
+    if value.fract() != 0.0 || !(min as f64..=max as f64).contains(&value) {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("{name} ({flag}) must be a whole number from {min} to {max}, got {value}"),
+        ));
+    }
+    Ok(value as u64)
+}
+
 /// A running gateway.
 #[napi]
 pub struct GatewayHandle {
@@ -54,23 +98,35 @@ pub struct GatewayHandle {
 /// Starts a gateway (on a thread of its own) and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
-    let port =
-        u16::try_from(options.port).map_err(|_| Error::new(Status::InvalidArg, "port must be between 0 and 65535"))?;
-    let mut config = GatewayConfig::new(&options.redis, &options.host, port, &options.token).map_err(to_js)?;
-    if let Some(max_body) = options.max_body {
-        config.max_body = max_body as usize;
+    use fragment_redis_gateway as g;
+    let port = match options.port {
+        Some(port) => whole(port, "port", "--port", 0, 65535)? as u16,
+        None => g::DEFAULT_PORT,
+    };
+    let mut config = GatewayConfig::new(
+        options.redis.as_deref().unwrap_or(g::DEFAULT_REDIS),
+        options.host.as_deref().unwrap_or(g::DEFAULT_HOST),
+        port,
+        options.token.as_deref().unwrap_or(""),
+    )
+    .map_err(to_js)?;
+    config.readonly_token = options.readonly_token;
+    const SIZE_MAX: u64 = 1 << 40;
+    if let Some(n) = options.max_request_size {
+        config.max_request_size = whole(n, "maxRequestSize", "--max-request-size", 1, SIZE_MAX)? as usize;
     }
-    if let Some(max_reply) = options.max_reply {
-        config.max_reply = max_reply as usize;
+    if let Some(n) = options.max_reply {
+        config.max_reply = whole(n, "maxReply", "--max-reply", 1, SIZE_MAX)? as usize;
     }
-    if let Some(size) = options.pool_size {
-        config.pool_size = positive(size, "poolSize")?;
+    if let Some(n) = options.pool_size {
+        config.pool_size = whole(n, "poolSize", "--pool-size", 1, 65535)? as usize;
     }
     if let Some(ms) = options.pool_timeout {
-        config.pool_timeout = std::time::Duration::from_millis(u64::from(ms));
+        config.pool_timeout =
+            std::time::Duration::from_millis(whole(ms, "poolTimeout", "--pool-timeout", 1, u64::from(u32::MAX))?);
     }
-    if let Some(streams) = options.max_streams {
-        config.max_streams = positive(streams, "maxStreams")?;
+    if let Some(n) = options.max_streams {
+        config.max_streams = whole(n, "maxStreams", "--max-streams", 1, 65535)? as usize;
     }
     config.tls = match (options.tls_cert, options.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
@@ -140,13 +196,6 @@ impl GatewayHandle {
         self.inner.stopped().await;
         Ok(())
     }
-}
-
-fn positive(n: u32, name: &str) -> Result<usize> {
-    if n == 0 {
-        return Err(Error::new(Status::InvalidArg, format!("{name} must be at least 1")));
-    }
-    Ok(n as usize)
 }
 
 fn to_js(e: GatewayError) -> Error {

@@ -79,8 +79,10 @@ test('environment variables stand in for the flags, --max-body included', async 
     const post = (body) => fetch(url, { method: 'POST', headers: { authorization: 'Bearer env-token' }, body })
     expect(await (await post('["PING"]')).json()).toEqual({ result: 'PONG' })
     const tooLarge = await post(JSON.stringify(['SET', 'cli:big', 'x'.repeat(2048)]))
-    expect(tooLarge.status).toBe(413)
-    expect((await tooLarge.json()).error).toMatch(/max request size exceeded.*1024 bytes/)
+    expect(tooLarge.status).toBe(400)
+    expect((await tooLarge.json()).error).toMatch(
+      /^ERR max request size exceeded\. Limit: 1024 bytes, Actual: 2068 bytes/,
+    )
   } finally {
     await cli.stop()
   }
@@ -115,7 +117,9 @@ test('--max-streams, --max-reply and --pool-size/--pool-timeout (and their varia
 
 test('a bad limit value stops the CLI with a message naming the flag', () => {
   for (const [args, pattern] of [
-    [['--max-streams', '0'], /--max-streams must be a whole number of at least 1, got "0"/],
+    [['--max-streams', '0'], /maxStreams \(--max-streams\) must be a whole number from 1 to 65535, got 0/],
+    [['--pool-size', '70000'], /poolSize \(--pool-size\) must be a whole number from 1 to 65535, got 70000/],
+    [['--port', '70000'], /port \(--port\) must be a whole number from 0 to 65535, got 70000/],
     [['--pool-timeout', 'soon'], /--pool-timeout must be a whole number/],
     [['--max-reply', 'lots'], /--max-reply must be a size such as 10mb/],
     [['--tls-cert', '/nonexistent.pem'], /HTTPS needs both a certificate and its key/],
@@ -212,6 +216,48 @@ test('a bad simulation value stops the CLI with a message naming the flag', () =
       stderr: expect.stringMatching(pattern),
     })
   }
+})
+
+test('FRAGMENT_GATEWAY_MAX_REQUEST_SIZE and --readonly-token (by its variable) reach the gateway', async () => {
+  const cli = startCli([], {
+    FRAGMENT_REDIS_URL: env().redisUrl,
+    FRAGMENT_GATEWAY_PORT: '0',
+    FRAGMENT_GATEWAY_TOKEN: 'env-token',
+    FRAGMENT_GATEWAY_READONLY_TOKEN: 'env-readonly-token-4Kd',
+    FRAGMENT_GATEWAY_MAX_REQUEST_SIZE: '1kb',
+  })
+  try {
+    const { url, stderr } = await cli.ready
+    const post = (token, body) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body })
+    const big = await post('env-token', JSON.stringify(['ECHO', 'x'.repeat(2048)]))
+    expect((await big.json()).error).toMatch(/^ERR max request size exceeded\. Limit: 1024 bytes/)
+    expect(await (await post('env-readonly-token-4Kd', '["PING"]')).json()).toEqual({ result: 'PONG' })
+    const write = await post('env-readonly-token-4Kd', '["SET","cli:ro","v"]')
+    expect(await write.json()).toEqual({ error: "NOPERM this user has no permissions to run the 'set' command" })
+    expect(stderr()).not.toContain('env-readonly-token-4Kd')
+  } finally {
+    await cli.stop()
+  }
+})
+
+test("--help documents every option of startGateway() with its variable and the gateway's own default", () => {
+  const { OPTIONS, DEFAULTS } = require('../../lib/gateway')
+  const { stdout } = spawnSync(process.execPath, [BIN, 'gateway', '--help'], { encoding: 'utf8', timeout: 10_000 })
+  // Every option the binding takes (its generated types) has a row in the table, and so in --help.
+  const binding = require('node:fs').readFileSync(path.join(__dirname, '..', '..', 'binding.d.ts'), 'utf8')
+  const block = /export interface GatewayOptions \{([\s\S]*?)\n\}/.exec(binding)[1]
+  const nativeKeys = [...block.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1])
+  const tableKeys = new Set(OPTIONS.map((o) => o.key))
+  for (const key of nativeKeys) {
+    expect([key, tableKeys.has(key) || ['latencyMin', 'latencyMax'].includes(key)]).toEqual([key, true])
+  }
+  for (const o of OPTIONS) {
+    expect(stdout).toMatch(new RegExp(`^  --${o.flag}\\b.*\\[${o.env}(=1)?\\]`, 'm'))
+  }
+  expect(stdout).toMatch(/--port <n> .*default 8079$/m)
+  expect(DEFAULTS.port).toBe(8079)
+  expect(stdout).toMatch(/--max-request-size <size> .*default 10mb$/m)
+  expect(stdout).toMatch(/--pool-size <n> .*default 64$/m)
 })
 
 test('--help lists every simulation flag with its environment variable', () => {

@@ -2,6 +2,8 @@
 import Redis = require('@fragment/redis-native')
 import {
   startGateway,
+  usage,
+  OPTIONS,
   envLines,
   DEFAULTS,
   type GatewayHandle,
@@ -579,6 +581,14 @@ async function gateway() {
     host: '127.0.0.1',
     redis: DEFAULTS.redis,
     maxBody: 1 << 20,
+    readonlyToken: 'r',
+    maxRequestSize: 1 << 20,
+    maxReply: 1 << 20,
+    poolSize: 4,
+    poolTimeout: 1000,
+    maxStreams: 8,
+    tlsCert: 'cert.pem',
+    tlsKey: 'key.pem',
     latency: [20, 80],
     failRate: 0.1,
     dropAfterApply: 0.05,
@@ -597,6 +607,10 @@ async function gateway() {
   await handle.close()
   await handle.closed()
   const defaultPort: 8079 = DEFAULTS.port
+  const defaultSize: number = DEFAULTS.maxRequestSize
+  const help: string = usage()
+  const flags: string[] = OPTIONS.map((o) => `--${o.flag} [${o.env}]`)
+  expectType<unknown[]>([defaultSize, help, flags])
   expectType<unknown[]>([url, port, loopback, lines, defaultPort])
   // The generated native handle satisfies the documented one.
   const native: GatewayHandle = null as unknown as import('../../binding').GatewayHandle

@@ -13,9 +13,9 @@ const IN_USE_RETRY_MS = 5000 // a restart on the same port may briefly find it s
 const IN_USE_RETRY_INTERVAL_MS = 100
 const ADDRESS_IN_USE = /address already in use|addrinuse|eaddrinuse/i
 
-const redactor = (token) => (text) => text.split(token).join('<token>')
+const redactor = (tokens) => (text) => tokens.reduce((out, token) => out.split(token).join('<token>'), text)
 
-async function spawnGateway({ redisUrl, port, token, onUnexpectedExit }) {
+async function spawnGateway({ redisUrl, port, token, readonlyToken, onUnexpectedExit }) {
   const printed = {}
   let announce
   const announced = new Promise((resolve) => (announce = resolve))
@@ -25,11 +25,17 @@ async function spawnGateway({ redisUrl, port, token, onUnexpectedExit }) {
     printed[match[1]] = match[2]
     if (printed.UPSTASH_REDIS_REST_URL !== undefined && printed.UPSTASH_REDIS_REST_TOKEN !== undefined) announce()
   }
-  // The token goes in the environment, never in the arguments (which `ps` shows to every user).
-  const args = [BIN, 'gateway', '--redis', redisUrl, '--port', String(port), '--host', '127.0.0.1']
+  // Secrets go in the environment, never in the arguments (which `ps` shows to every user): the
+  // tokens, and the Redis URL, which may carry a password.
+  const args = [BIN, 'gateway', '--port', String(port), '--host', '127.0.0.1']
   const child = new OwnedChild('gateway', process.execPath, args, {
-    env: { FRAGMENT_GATEWAY_TOKEN: token },
-    redact: redactor(token),
+    env: {
+      FRAGMENT_REDIS_URL: redisUrl,
+      FRAGMENT_GATEWAY_TOKEN: token,
+      // Empty when not given: one inherited from this process would otherwise be accepted unseen.
+      FRAGMENT_GATEWAY_READONLY_TOKEN: readonlyToken || '',
+    },
+    redact: redactor([token, readonlyToken].filter(Boolean)),
     onStdoutLine,
     onUnexpectedExit,
   })
@@ -54,11 +60,11 @@ async function spawnGateway({ redisUrl, port, token, onUnexpectedExit }) {
 
 // Resolves `{ child, url }`. `restart`: "address in use" is retried for a few seconds, so that a
 // restart right after a stop does not fail on a port the old process just released.
-async function startGatewayChild({ redisUrl, port = 0, token, restart = false, onUnexpectedExit }) {
+async function startGatewayChild({ redisUrl, port = 0, token, readonlyToken, restart = false, onUnexpectedExit }) {
   const deadline = Date.now() + IN_USE_RETRY_MS
   for (;;) {
     try {
-      return await spawnGateway({ redisUrl, port, token, onUnexpectedExit })
+      return await spawnGateway({ redisUrl, port, token, readonlyToken, onUnexpectedExit })
     } catch (error) {
       if (!restart || !error.addressInUse || Date.now() > deadline) throw error
       await delay(IN_USE_RETRY_INTERVAL_MS)

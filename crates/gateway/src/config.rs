@@ -4,8 +4,15 @@ use std::time::Duration;
 use crate::http::simulate::Simulation;
 use crate::GatewayError;
 
+/// Where the gateway finds Redis, listens and on which port, unless told otherwise. The CLI and
+/// `startGateway()` take these from here (through the binding), so there is one owner.
+pub const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+pub const DEFAULT_PORT: u16 = 8079;
 /// Upstash's own request size limit on its Free and Pay-as-you-go plans.
-pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+pub const DEFAULT_MAX_REQUEST_SIZE: usize = 10 * 1024 * 1024;
+/// Redis connections for ordinary requests.
+pub const DEFAULT_POOL_SIZE: usize = 64;
 /// Upstash's max record size: any value Upstash can store can be read back whole.
 pub const DEFAULT_MAX_REPLY: usize = 100 * 1024 * 1024;
 /// Server-Sent Events streams open at once; each holds a Redis connection of its own.
@@ -21,7 +28,10 @@ pub struct GatewayConfig {
     /// `0` picks a free port; [`crate::RunningGateway::local_addr`] tells which.
     pub port: u16,
     pub token: String,
-    pub max_body: usize,
+    /// A second token that may run read commands only (Upstash's read-only token).
+    pub readonly_token: Option<String>,
+    /// Largest request body; a larger one is answered as Upstash answers it (see `GatewayError::RequestTooLarge`).
+    pub max_request_size: usize,
     /// Largest reply (bytes of RESP2 from Redis) relayed; a larger one fails with 400 and its
     /// connection is closed, so the gateway's memory stays bounded by this, not by the data.
     pub max_reply: usize,
@@ -60,9 +70,10 @@ impl GatewayConfig {
             host,
             port,
             token: token.to_owned(),
-            max_body: DEFAULT_MAX_BODY,
+            readonly_token: None,
+            max_request_size: DEFAULT_MAX_REQUEST_SIZE,
             max_reply: DEFAULT_MAX_REPLY,
-            pool_size: 64,
+            pool_size: DEFAULT_POOL_SIZE,
             pool_timeout: DEFAULT_POOL_TIMEOUT,
             max_streams: DEFAULT_MAX_STREAMS,
             tls: None,
@@ -72,6 +83,34 @@ impl GatewayConfig {
             simulation: Simulation::default(),
             verbose: false,
         })
+    }
+
+    /// Checks what a caller may have set after [`GatewayConfig::new`]; `start` calls it.
+    pub fn validate(&self) -> Result<(), GatewayError> {
+        if let Some(readonly) = &self.readonly_token {
+            if readonly.trim().is_empty() {
+                return Err(GatewayError::Config("--readonly-token must not be empty".into()));
+            }
+            if *readonly == self.token {
+                return Err(GatewayError::Config(
+                    "--readonly-token must differ from --token: a request is either read-only or not".into(),
+                ));
+            }
+        }
+        for (name, value) in [
+            ("--max-request-size", self.max_request_size),
+            ("--max-reply", self.max_reply),
+            ("--pool-size", self.pool_size),
+            ("--max-streams", self.max_streams),
+        ] {
+            if value == 0 {
+                return Err(GatewayError::Config(format!("{name} must be at least 1")));
+            }
+        }
+        if self.pool_timeout.is_zero() {
+            return Err(GatewayError::Config("--pool-timeout must be at least 1 ms".into()));
+        }
+        self.simulation.validate()
     }
 }
 
@@ -152,5 +191,18 @@ mod tests {
     fn refuses_missing_token_and_bad_host() {
         assert!(GatewayConfig::new("redis://127.0.0.1:6379", "127.0.0.1", 0, " ").is_err());
         assert!(GatewayConfig::new("redis://127.0.0.1:6379", "localhost!", 0, "t").is_err());
+    }
+
+    #[test]
+    fn the_readonly_token_is_not_empty_nor_the_standard_one() {
+        let mut config = GatewayConfig::new(DEFAULT_REDIS, DEFAULT_HOST, DEFAULT_PORT, "t").unwrap();
+        assert!(config.validate().is_ok());
+        config.readonly_token = Some("t".into());
+        assert!(config.validate().unwrap_err().to_string().contains("must differ"));
+        config.readonly_token = Some(" ".into());
+        assert!(config.validate().is_err());
+        config.readonly_token = Some("r".into());
+        config.max_request_size = 0;
+        assert!(config.validate().unwrap_err().to_string().contains("--max-request-size"));
     }
 }

@@ -12,12 +12,18 @@ pub enum GatewayError {
     Unauthorized,
     #[error("{0}")]
     BadRequest(String),
-    #[error("ERR method not allowed: use GET or POST")]
+    #[error("ERR method not allowed: the REST API answers HEAD, GET, POST and PUT")]
     MethodNotAllowed,
+    /// Authorized, but this token may not use the endpoint (`/__gateway/stats` needs the standard one).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("ERR not found: {0}")]
     NotFound(String),
-    #[error("ERR max request size exceeded: the body is larger than {limit} bytes")]
-    PayloadTooLarge { limit: usize },
+    /// Upstash's text, word for word, so code matching on it behaves the same against both. `actual`
+    /// is the body's length (announced, or read whole); for an unannounced body sent far past the
+    /// limit, what was read before the gateway stopped reading.
+    #[error("ERR max request size exceeded. Limit: {limit} bytes, Actual: {actual} bytes. See https://upstash.com/docs/redis/troubleshooting/max_request_size_exceeded for details")]
+    RequestTooLarge { limit: usize, actual: usize },
     #[error("ERR Redis is unavailable at {target}: {reason}")]
     RedisUnavailable { target: String, reason: String },
     #[error("ERR the connection to Redis failed during the request: {0}")]
@@ -45,7 +51,9 @@ impl GatewayError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            // Upstash documents 400 for every failed request that is not about auth or the method.
+            Self::RequestTooLarge { .. } => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::RedisUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::RedisIo(_) => StatusCode::BAD_GATEWAY,
             Self::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,

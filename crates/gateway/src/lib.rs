@@ -3,17 +3,22 @@
 //! `start()` binds the HTTP listener and returns a [`RunningGateway`]; requests are served on the
 //! caller's Tokio runtime until [`RunningGateway::shutdown`] drains them.
 
+mod access;
 mod config;
 mod error;
 mod handlers;
 mod http;
+mod key_positions;
+mod key_size;
+mod read_commands;
 mod redis;
 mod scripts;
+mod state;
 mod sync_token;
 
 pub use config::{
-    GatewayConfig, RedisTarget, TlsFiles, DEFAULT_MAX_BODY, DEFAULT_MAX_REPLY, DEFAULT_MAX_STREAMS,
-    DEFAULT_POOL_TIMEOUT,
+    GatewayConfig, RedisTarget, TlsFiles, DEFAULT_HOST, DEFAULT_MAX_REPLY, DEFAULT_MAX_REQUEST_SIZE,
+    DEFAULT_MAX_STREAMS, DEFAULT_POOL_SIZE, DEFAULT_POOL_TIMEOUT, DEFAULT_PORT, DEFAULT_REDIS,
 };
 pub use error::GatewayError;
 pub use http::server::{start, start_on_own_thread, RunningGateway};

@@ -1,5 +1,6 @@
 //! One file per kind of endpoint. Each turns parsed commands into a response.
 
+mod acl;
 pub mod command;
 pub mod monitor;
 pub mod pipeline;
@@ -9,17 +10,27 @@ pub mod transaction;
 use fragment_redis_protocol::request::Command;
 use fragment_redis_protocol::Value;
 
-use crate::http::state::State;
-use crate::redis::Reply;
+use crate::access::Caller;
+use crate::redis::{Pool, Reply};
+use crate::state::State;
 use crate::GatewayError;
 
-/// Runs `commands` in order on one exclusively borrowed connection and reads every reply.
+/// Why `caller` may not run `command` here, if so: the REST API's own refusals first (the same
+/// text as the client's), then the caller's token (a read-only token runs reads only), then
+/// Upstash's max key size.
+fn refusal_for(caller: &Caller, command: &Command) -> Option<String> {
+    fragment_redis_protocol::restricted::refusal(command)
+        .or_else(|| caller.refusal(command))
+        .or_else(|| crate::key_size::refusal(command))
+}
+
+/// Runs `commands` in order on one connection exclusively borrowed from `pool` and reads every reply.
 ///
 /// The connection returns to the pool only after the last reply; on a timeout or an I/O error it
 /// is dropped, so no later request can read a stale reply. Nothing is ever re-sent.
-pub async fn run(state: &State, commands: &[Command], keep_raw: bool) -> Result<Vec<Reply>, GatewayError> {
+pub async fn run(state: &State, pool: &Pool, commands: &[Command], keep_raw: bool) -> Result<Vec<Reply>, GatewayError> {
     let timeout = state.config.request_timeout;
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     let exchange = async {
         conn.send(commands).await?;
         let mut replies = Vec::with_capacity(commands.len());

@@ -28,10 +28,11 @@ use hyper::Response;
 use tokio::sync::{mpsc, watch};
 
 use super::subscribe::delay_events;
+use crate::access::Caller;
 use crate::http::body::{Body, ChannelBody};
-use crate::http::state::State;
 use crate::redis::{Connection, OwnConnections, Reply};
 use crate::scripts::{is_key_locking_probe, without_preamble};
+use crate::state::State;
 use crate::GatewayError;
 
 /// Lines buffered per monitor before a slow reader slows Redis reads down.
@@ -44,13 +45,19 @@ const FIRST_EVENT: &[u8] = b"data: \"OK\"\n\n";
 /// Opens a monitor on a Redis connection of its own (never a pooled one: MONITOR takes the
 /// connection over). It counts against `--max-streams` with the subscriptions, and closes when the
 /// client goes away, when Redis drops it, or when the gateway drains.
-pub async fn stream(state: Arc<State>) -> Result<Response<Body>, GatewayError> {
+///
+/// MONITOR is an admin command: the read-only token is refused it like any write, and an ACL
+/// user's monitor runs on a connection of that user, so Redis's own ACL rules decide.
+pub async fn stream(state: Arc<State>, caller: &Caller) -> Result<Response<Body>, GatewayError> {
+    if let Some(message) = caller.refusal(&vec![b"MONITOR".to_vec()]) {
+        return Err(GatewayError::BadRequest(message));
+    }
     let permit = state
         .streams
         .clone()
         .try_acquire_owned()
         .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
-    let mut conn = state.pool.dedicated().await?;
+    let mut conn = caller.pool(&state).dedicated().await?;
     let timeout = state.config.request_timeout;
     let confirm = async {
         conn.send(&[vec![b"MONITOR".to_vec()]]).await?;

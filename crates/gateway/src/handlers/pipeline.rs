@@ -1,18 +1,19 @@
 use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::Command;
-use fragment_redis_protocol::restricted::refusal;
 use hyper::{Response, StatusCode};
 
-use super::{refused, restore_sha, run};
+use super::{acl, refusal_for, refused, restore_sha, run};
+use crate::access::Caller;
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ResponseEncoding, State};
 use crate::redis::Reply;
+use crate::state::{ResponseEncoding, State};
 use crate::GatewayError;
 
 /// `POST /pipeline`: every command runs, in order, on one connection; a failure stays in its slot.
 pub async fn pipeline(
     state: &State,
+    caller: &Caller,
     commands: Vec<Command>,
     response_encoding: ResponseEncoding,
 ) -> Result<Response<Body>, GatewayError> {
@@ -20,7 +21,11 @@ pub async fn pipeline(
     let mut to_send = Vec::with_capacity(commands.len());
     let mut expected_shas = Vec::with_capacity(commands.len());
     for mut command in commands {
-        match refusal(&command) {
+        if let Some(minted) = acl::answer(state, caller, &command).await {
+            slots.push(Some(minted.unwrap_or_else(|e| refused(e.to_string()))));
+            continue;
+        }
+        match refusal_for(caller, &command) {
             Some(message) => slots.push(Some(refused(message))),
             None => {
                 expected_shas.push(state.scripts.rewrite(&mut command));
@@ -32,7 +37,7 @@ pub async fn pipeline(
     let replies = if to_send.is_empty() {
         Vec::new()
     } else {
-        run(state, &to_send, response_encoding == ResponseEncoding::Resp2).await?
+        run(state, caller.pool(state), &to_send, response_encoding == ResponseEncoding::Resp2).await?
     };
     let mut fresh = replies.into_iter().zip(expected_shas).map(|(mut reply, sha)| {
         restore_sha(&mut reply, sha);

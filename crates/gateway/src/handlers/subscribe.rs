@@ -11,9 +11,10 @@ use hyper::Response;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use crate::access::Caller;
 use crate::http::body::{Body, ChannelBody};
-use crate::http::state::State;
 use crate::redis::Connection;
+use crate::state::State;
 use crate::GatewayError;
 
 /// Which endpoint: `/subscribe/<channel>…` or `/psubscribe/<pattern>…`.
@@ -31,7 +32,15 @@ const BUFFERED_EVENTS: usize = 256;
 /// The response starts only after Redis confirmed every subscription, so a message published
 /// once the client has seen the headers is never missed. The connection closes when the client
 /// goes away, when Redis drops it, or when the gateway drains.
-pub async fn stream(state: Arc<State>, kind: Kind, names: Vec<Vec<u8>>) -> Result<Response<Body>, GatewayError> {
+///
+/// A read-only token may subscribe (a read); an ACL user's stream runs on a connection of that
+/// user, so Redis's channel rules apply to it.
+pub async fn stream(
+    state: Arc<State>,
+    caller: &Caller,
+    kind: Kind,
+    names: Vec<Vec<u8>>,
+) -> Result<Response<Body>, GatewayError> {
     if names.is_empty() {
         return Err(GatewayError::BadRequest(
             "ERR name at least one channel: /subscribe/<channel> or /psubscribe/<pattern>".into(),
@@ -44,7 +53,7 @@ pub async fn stream(state: Arc<State>, kind: Kind, names: Vec<Vec<u8>>) -> Resul
         .clone()
         .try_acquire_owned()
         .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
-    let mut conn = state.pool.dedicated().await?;
+    let mut conn = caller.pool(&state).dedicated().await?;
     let verb: &[u8] = match kind {
         Kind::Channels => b"SUBSCRIBE",
         Kind::Patterns => b"PSUBSCRIBE",

@@ -1,30 +1,33 @@
 use fragment_redis_protocol::reply::Encoding;
 use fragment_redis_protocol::reply_writer::write_envelopes;
 use fragment_redis_protocol::request::Command;
-use fragment_redis_protocol::restricted::refusal;
 use fragment_redis_protocol::Value;
 use hyper::{Response, StatusCode};
 
-use super::{restore_sha, run};
+use super::{acl, refusal_for, restore_sha, run};
+use crate::access::Caller;
 use crate::http::body::Body;
 use crate::http::response;
-use crate::http::state::{ResponseEncoding, State};
+use crate::state::State;
 use crate::GatewayError;
 
 /// `POST /multi-exec`: MULTI, the commands and EXEC go out together on a connection no other request
-/// can touch until EXEC has answered. Always JSON, as on Upstash.
+/// can touch until EXEC has answered. Always JSON, as on Upstash (`Upstash-Response-Format` is
+/// not looked at: the router passes only the encoding). One refused command refuses the whole
+/// transaction, before anything reaches Redis.
 pub async fn multi_exec(
     state: &State,
+    caller: &Caller,
     commands: Vec<Command>,
-    response_encoding: ResponseEncoding,
+    encoding: Encoding,
 ) -> Result<Response<Body>, GatewayError> {
-    if let Some(message) = commands.iter().find_map(|c| refusal(c)) {
+    if let Some(message) = commands.iter().find_map(|c| {
+        acl::is_token_command(c)
+            .then(|| "ERR ACL RESTTOKEN cannot run inside a transaction: send it on its own".to_owned())
+            .or_else(|| refusal_for(caller, c))
+    }) {
         return Err(GatewayError::BadRequest(message));
     }
-    let encoding = match response_encoding {
-        ResponseEncoding::Json(encoding) => encoding,
-        ResponseEncoding::Resp2 => Encoding::Plain,
-    };
     let mut wrapped = Vec::with_capacity(commands.len() + 2);
     wrapped.push(vec![b"MULTI".to_vec()]);
     let mut expected_shas = Vec::with_capacity(commands.len());
@@ -34,7 +37,7 @@ pub async fn multi_exec(
     }
     wrapped.push(vec![b"EXEC".to_vec()]);
 
-    let replies = run(state, &wrapped, false).await?;
+    let replies = run(state, caller.pool(state), &wrapped, false).await?;
     let exec = replies.into_iter().last().expect("EXEC reply").value;
     match exec {
         Value::Array(results) => {

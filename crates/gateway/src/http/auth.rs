@@ -1,9 +1,8 @@
 use hyper::header::AUTHORIZATION;
 use hyper::HeaderMap;
-use subtle::ConstantTimeEq;
 
-/// The token from `Authorization: Bearer <t>`, else from the `_token` query parameter.
-fn presented<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<Vec<u8>> {
+/// The token presented: from `Authorization: Bearer <t>`, else from the `_token` query parameter.
+pub fn presented<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<Vec<u8>> {
     if let Some(value) = headers.get(AUTHORIZATION) {
         let value = value.as_bytes();
         let token = value.get(..7).filter(|p| p.eq_ignore_ascii_case(b"bearer ")).map(|_| value[7..].trim_ascii());
@@ -15,9 +14,11 @@ fn presented<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<Vec<u
         .map(fragment_redis_protocol::request::percent_decode)
 }
 
-/// Compares in constant time, so response timing does not leak how much of a guess was right.
-pub fn is_authorized(expected: &str, headers: &HeaderMap, query: Option<&str>) -> bool {
-    presented(headers, query).is_some_and(|t| bool::from(t.as_slice().ct_eq(expected.as_bytes())))
+/// Whether the request presents `expected` (compared in constant time by [`crate::access::Tokens`]).
+#[cfg(test)]
+fn is_authorized(expected: &str, headers: &HeaderMap, query: Option<&str>) -> bool {
+    let tokens = crate::access::Tokens::new(expected, None);
+    presented(headers, query).is_some_and(|t| tokens.identify(&t).is_some())
 }
 
 #[cfg(test)]

@@ -17,17 +17,17 @@ const DRAIN_FACTOR: usize = 4;
 
 /// Reads the whole request body, refusing more than `limit` bytes.
 ///
-/// An oversized body is still read (and discarded) up to a bound, so the client gets its 413
+/// An oversized body is still read (and discarded) up to a bound, so the client gets its answer
 /// instead of a reset connection halfway through sending.
 pub async fn read_limited(
     mut body: Incoming,
     content_length: Option<usize>,
     limit: usize,
 ) -> Result<Vec<u8>, GatewayError> {
-    let too_large = GatewayError::PayloadTooLarge { limit };
+    let too_large = |actual| GatewayError::RequestTooLarge { limit, actual };
     let drain_cap = limit.saturating_mul(DRAIN_FACTOR);
-    if content_length.is_some_and(|n| n > drain_cap) {
-        return Err(too_large);
+    if let Some(announced) = content_length.filter(|&n| n > drain_cap) {
+        return Err(too_large(announced));
     }
     let mut buf = Vec::with_capacity(content_length.unwrap_or(0).min(limit));
     let mut seen = 0usize;
@@ -36,7 +36,7 @@ pub async fn read_limited(
         if let Ok(data) = frame.into_data() {
             seen += data.len();
             if seen > drain_cap {
-                return Err(too_large);
+                return Err(too_large(content_length.unwrap_or(seen)));
             }
             if seen <= limit {
                 buf.extend_from_slice(&data);
@@ -44,7 +44,7 @@ pub async fn read_limited(
         }
     }
     if seen > limit {
-        return Err(too_large);
+        return Err(too_large(seen));
     }
     Ok(buf)
 }

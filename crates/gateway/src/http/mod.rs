@@ -7,5 +7,4 @@ pub mod response;
 mod router;
 pub mod server;
 pub mod simulate;
-pub mod state;
 mod tls;

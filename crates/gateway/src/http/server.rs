@@ -11,10 +11,11 @@ use tokio::task::JoinHandle;
 
 use super::router::handle;
 use super::simulate::Simulator;
-use super::state::State;
 use super::tls::HANDSHAKE_TIMEOUT;
+use crate::access::Tokens;
 use crate::redis::Pool;
 use crate::scripts::ScriptAliases;
+use crate::state::{State, Stats};
 use crate::sync_token::SyncTokens;
 use crate::{GatewayConfig, GatewayError};
 use tokio_rustls::TlsAcceptor;
@@ -31,7 +32,7 @@ pub struct RunningGateway {
 
 /// Binds the listener and starts serving on the current Tokio runtime.
 pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError> {
-    config.simulation.validate()?;
+    config.validate()?;
     let addr = SocketAddr::new(config.host, config.port);
     let listener =
         TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr: addr.to_string(), source })?;
@@ -41,11 +42,13 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     let (stopped_tx, stopped) = watch::channel(false);
     let state = Arc::new(State {
         pool: Pool::new(config.redis.clone(), config.pool_size, config.pool_timeout, config.max_reply),
+        tokens: Tokens::new(&config.token, config.readonly_token.as_deref()),
         scripts: ScriptAliases::default(),
         sync_tokens: SyncTokens::new(),
         streams: Arc::new(tokio::sync::Semaphore::new(config.max_streams)),
         shutdown: shutdown_rx.clone(),
         simulator: Simulator::new(config.simulation.clone()),
+        stats: Stats::default(),
         config,
     });
     let simulation = state.simulator.settings.describe(state.simulator.seed);

@@ -36,44 +36,70 @@ pub struct Connection {
 impl Connection {
     /// Dials Redis and runs the handshake the URL asks for (AUTH, SELECT), within [`CONNECT_TIMEOUT`].
     pub async fn open(target: &RedisTarget, max_reply: usize, own: &Arc<OwnConnections>) -> Result<Self, GatewayError> {
-        tokio::time::timeout(CONNECT_TIMEOUT, Self::dial(target, max_reply, own)).await.map_err(|_| {
-            GatewayError::RedisUnavailable {
-                target: format!("{}:{}", target.host, target.port),
-                reason: format!("no connection and handshake within {} ms", CONNECT_TIMEOUT.as_millis()),
-            }
-        })?
+        Self::open_or(target, max_reply, own, |e| format!("handshake refused: {e}")).await.map_err(|e| match e {
+            Dialled::Unavailable(e) | Dialled::Refused(e) => e,
+        })
     }
 
-    async fn dial(target: &RedisTarget, max_reply: usize, own: &Arc<OwnConnections>) -> Result<Self, GatewayError> {
+    /// Like [`Connection::open`], but a refused AUTH is Redis's own error as a `400` (`WRONGPASS
+    /// invalid username-password pair or user is disabled.`): how `ACL RESTTOKEN` checks a password.
+    pub async fn open_checking_credentials(
+        target: &RedisTarget,
+        max_reply: usize,
+        own: &Arc<OwnConnections>,
+    ) -> Result<Self, GatewayError> {
+        Self::open_or(target, max_reply, own, |e| e.to_owned()).await.map_err(|e| match e {
+            Dialled::Unavailable(e) => e,
+            Dialled::Refused(GatewayError::RedisUnavailable { reason, .. }) => GatewayError::BadRequest(reason),
+            Dialled::Refused(e) => e,
+        })
+    }
+
+    async fn open_or(
+        target: &RedisTarget,
+        max_reply: usize,
+        own: &Arc<OwnConnections>,
+        refused: impl Fn(&str) -> String,
+    ) -> Result<Self, Dialled> {
         let unavailable = |reason: String| GatewayError::RedisUnavailable {
             target: format!("{}:{}", target.host, target.port),
             reason,
         };
-        let stream =
-            TcpStream::connect((target.host.as_str(), target.port)).await.map_err(|e| unavailable(e.to_string()))?;
-        stream.set_nodelay(true).map_err(|e| unavailable(e.to_string()))?;
-        // Registered before the handshake is sent, so a monitor sees it as ours.
-        let _own = own.register(stream.local_addr().map_err(|e| unavailable(e.to_string()))?);
-        let mut conn = Self { stream, buf: Vec::with_capacity(BUFFER), pos: 0, max_reply, _own };
-        let mut handshake: Vec<Command> = Vec::new();
-        if let Some(password) = &target.password {
-            let mut auth = vec![b"AUTH".to_vec()];
-            auth.extend(target.username.iter().map(|u| u.as_bytes().to_vec()));
-            auth.push(password.as_bytes().to_vec());
-            handshake.push(auth);
-        }
-        if target.db != 0 {
-            handshake.push(vec![b"SELECT".to_vec(), target.db.to_string().into_bytes()]);
-        }
-        if !handshake.is_empty() {
-            conn.send(&handshake).await?;
-            for _ in &handshake {
-                if let Value::Error(e) = conn.read(false).await?.value {
-                    return Err(unavailable(format!("handshake refused: {e}")));
+        let dial = async {
+            let stream = TcpStream::connect((target.host.as_str(), target.port))
+                .await
+                .map_err(|e| Dialled::Unavailable(unavailable(e.to_string())))?;
+            stream.set_nodelay(true).map_err(|e| Dialled::Unavailable(unavailable(e.to_string())))?;
+            // Registered before the handshake is sent, so a monitor sees it as ours.
+            let local = stream.local_addr().map_err(|e| Dialled::Unavailable(unavailable(e.to_string())))?;
+            let _own = own.register(local);
+            let mut conn = Self { stream, buf: Vec::with_capacity(BUFFER), pos: 0, max_reply, _own };
+            let mut handshake: Vec<Command> = Vec::new();
+            if let Some(password) = &target.password {
+                let mut auth = vec![b"AUTH".to_vec()];
+                auth.extend(target.username.iter().map(|u| u.as_bytes().to_vec()));
+                auth.push(password.as_bytes().to_vec());
+                handshake.push(auth);
+            }
+            if target.db != 0 {
+                handshake.push(vec![b"SELECT".to_vec(), target.db.to_string().into_bytes()]);
+            }
+            if !handshake.is_empty() {
+                conn.send(&handshake).await.map_err(Dialled::Unavailable)?;
+                for _ in &handshake {
+                    if let Value::Error(e) = conn.read(false).await.map_err(Dialled::Unavailable)?.value {
+                        return Err(Dialled::Refused(unavailable(refused(&e))));
+                    }
                 }
             }
-        }
-        Ok(conn)
+            Ok(conn)
+        };
+        tokio::time::timeout(CONNECT_TIMEOUT, dial).await.map_err(|_| {
+            Dialled::Unavailable(unavailable(format!(
+                "no connection and handshake within {} ms",
+                CONNECT_TIMEOUT.as_millis()
+            )))
+        })?
     }
 
     /// Writes all `commands` in one go (RESP pipelining).
@@ -156,6 +182,12 @@ impl Connection {
         let mut probe = [0u8; 1];
         matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
     }
+}
+
+/// Why a dial failed: Redis could not be reached, or it refused the handshake (AUTH, SELECT).
+enum Dialled {
+    Unavailable(GatewayError),
+    Refused(GatewayError),
 }
 
 fn io_error(e: std::io::Error) -> GatewayError {

@@ -6,4 +6,4 @@ mod pool;
 
 pub use connection::{Connection, Reply};
 pub use own::OwnConnections;
-pub use pool::Pool;
+pub use pool::{Pool, PoolUsage};

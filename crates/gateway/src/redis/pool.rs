@@ -19,14 +19,22 @@ struct Inner {
     wait: Duration,
     /// Replies larger than this are refused (see [`Connection::read`]).
     max_reply: usize,
+    /// An ACL user's pool: a refused AUTH is that caller's answer (Redis's `WRONGPASS …`, 400: the
+    /// user was deleted, disabled or given another password), not the gateway's Redis being down.
+    for_user: bool,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
-    /// Every connection this pool opens, pooled or dedicated, is registered here.
+    /// The local addresses of the gateway's connections to Redis, shared by the ACL users' pools
+    /// (a monitor leaves their handshakes out too).
     own: Arc<OwnConnections>,
 }
 
 impl Pool {
     pub fn new(target: RedisTarget, size: usize, wait: Duration, max_reply: usize) -> Self {
+        Self::with_own(target, size, wait, max_reply, Arc::default())
+    }
+
+    fn with_own(target: RedisTarget, size: usize, wait: Duration, max_reply: usize, own: Arc<OwnConnections>) -> Self {
         let permits = Arc::new(Semaphore::new(size));
         Self {
             inner: Arc::new(Inner {
@@ -34,11 +42,30 @@ impl Pool {
                 size,
                 wait,
                 max_reply,
+                for_user: false,
                 idle: Mutex::new(Vec::new()),
                 permits,
-                own: Arc::default(),
+                own,
             }),
         }
+    }
+
+    /// A pool of its own for the ACL user `name`: every connection it opens authenticates as that
+    /// user (`AUTH name password`, then the base URL's database), and is lent only to callers
+    /// holding this pool, so one user's connection never serves another's command.
+    pub fn for_user(&self, name: &str, password: &str, size: usize) -> Self {
+        let mut target = self.inner.target.clone();
+        target.username = Some(name.to_owned());
+        target.password = Some(password.to_owned());
+        let mut pool = Self::with_own(target, size, self.inner.wait, self.inner.max_reply, self.inner.own.clone());
+        Arc::get_mut(&mut pool.inner).expect("a new pool is not shared yet").for_user = true;
+        pool
+    }
+
+    /// Dials once with this pool's credentials and hangs up; a refused AUTH is Redis's own error
+    /// (see [`Connection::open_checking_credentials`]).
+    pub async fn check_credentials(&self) -> Result<(), GatewayError> {
+        Connection::open_checking_credentials(&self.inner.target, self.inner.max_reply, &self.inner.own).await.map(drop)
     }
 
     /// The local addresses of every connection the gateway holds to Redis right now.
@@ -46,9 +73,15 @@ impl Pool {
         &self.inner.own
     }
 
-    /// A new connection outside the pool (an SSE stream's), with the pool's reply limit.
+    /// How many connections exist, wait idle, and are lent out now.
+    pub fn usage(&self) -> PoolUsage {
+        let idle = self.inner.idle.lock().expect("pool lock").len();
+        PoolUsage { size: self.inner.size, idle, in_use: self.inner.size - self.inner.permits.available_permits() }
+    }
+
+    /// A new connection outside the pool (an SSE stream's), with the pool's credentials and reply limit.
     pub async fn dedicated(&self) -> Result<Connection, GatewayError> {
-        Connection::open(&self.inner.target, self.inner.max_reply, &self.inner.own).await
+        self.inner.dial().await
     }
 
     /// An open connection: an idle one that is still alive, or a new one. Waits at most the pool's
@@ -69,10 +102,29 @@ impl Pool {
         };
         let conn = match reused {
             Some(conn) => conn,
-            None => Connection::open(&self.inner.target, self.inner.max_reply, &self.inner.own).await?,
+            None => self.inner.dial().await?,
         };
         Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
     }
+}
+
+impl Inner {
+    async fn dial(&self) -> Result<Connection, GatewayError> {
+        if self.for_user {
+            Connection::open_checking_credentials(&self.target, self.max_reply, &self.own).await
+        } else {
+            Connection::open(&self.target, self.max_reply, &self.own).await
+        }
+    }
+}
+
+/// A snapshot of [`Pool::usage`]: `size` is the cap, `idle` the open connections waiting to be
+/// reused, `in_use` those lent out (a connection being dialled counts as in use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub size: usize,
+    pub idle: usize,
+    pub in_use: usize,
 }
 
 /// A borrowed connection. Dropped without [`PooledConnection::release`] it is closed, never reused:
