@@ -260,8 +260,7 @@ class Dispatcher {
         bytes += this.add(taken, entry)
         continue
       }
-      const inFlight = entry.readOnly ? this.writing : this.busy
-      const blocked = keys.some((key) => inFlight.has(key) || (held !== null && held.has(key)))
+      const blocked = isBlocked(keys, entry.readOnly ? this.writing : this.busy, held)
       if (!blocked && entry.kind !== 'command' && taken.length === 0) {
         taken.push(entry)
         break
@@ -448,6 +447,14 @@ class Dispatcher {
     if (this.unsettled === 0) clearInterval(this.keepAlive)
     else this.idle().then(() => clearInterval(this.keepAlive))
   }
+}
+
+/** Whether a key is in `inFlight` or `held` (a loop, not `some`: no closure per command scanned). */
+function isBlocked(keys, inFlight, held) {
+  for (let i = 0; i < keys.length; i++) {
+    if (inFlight.has(keys[i]) || (held !== null && held.has(keys[i]))) return true
+  }
+  return false
 }
 
 /** Adds `delta` to a key's count in `counts`, dropping keys that reach 0. */
