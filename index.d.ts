@@ -114,7 +114,7 @@ declare namespace Redis {
     /**
      * Requests in flight at once. A command still never overtakes an earlier one on the same key
      * (or channel), and commands whose keys cannot be known wait for everything before them
-     * (docs/ordering.md). `1`: one request at a time. Default 8 (measured: docs/ordering.md).
+     * (docs/ordering.md). `1`: one request at a time. Default 64 (measured: docs/ordering.md).
      */
     maxInFlight?: number
     /**
@@ -149,7 +149,10 @@ declare namespace Redis {
     maxBatchCommands?: number
     /** Largest request body of one auto-pipelined request, in bytes. Default 1 MiB (1048576). */
     maxBatchBytes?: number
-    /** HTTP connections kept open to the REST endpoint (`0`: none kept). Default 16. */
+    /**
+     * Idle HTTP connections kept open to the REST endpoint (`0`: none kept). Default 64; below
+     * `maxInFlight` a busy client closes and reopens connections between its waves of requests.
+     */
     poolSize?: number
     /**
      * HTTPS trust: `ca` (PEM text or Buffer, or an array) replaces the built-in root certificates,

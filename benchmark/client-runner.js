@@ -308,6 +308,9 @@ async function run(config) {
   }
 }
 
+module.exports = { CLIENTS, webRequest, openLoop }
+if (require.main !== module) return
+
 process.once('message', (message) => {
   if (message.type !== 'run') return
   run(message.config).then(

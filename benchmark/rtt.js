@@ -222,4 +222,4 @@ async function runSweep(options) {
   }
 }
 
-module.exports = { runSweep, CLIENTS, WORKLOADS }
+module.exports = { runSweep, startProxy, preload, CLIENTS, WORKLOADS }

@@ -7,8 +7,9 @@
 // and one handed over has left. Up to `maxInFlight` requests travel at once; a command never
 // leaves before an earlier one on the same key (or channel) has finished, and a barrier (a command
 // whose keys cannot be known) waits for everything before it and holds back everything after it.
-// Each submission gets an id from the native core; a finished request's outcomes come back under
-// it, so requests may finish in any order.
+// Reads of a key may travel side by side (they commute): only a write, or a read behind a write, waits
+// for what travels on its key. Each submission gets an id from the native core; a finished
+// request's outcomes come back under it, so requests may finish in any order.
 const { performance } = require('node:perf_hooks')
 const { ReplyReader } = require('./reply-reader.js')
 const {
@@ -154,8 +155,10 @@ class Dispatcher {
     this.queued = 0
     // Requests in flight: submission id → { entries (in command order), barrier }.
     this.inFlight = new Map()
-    // Keys of the commands in flight (key → how many), and how many in-flight requests hold a barrier.
+    // Keys of the commands in flight (key → how many), the same for the writes among them, and how
+    // many in-flight requests hold a barrier.
     this.busy = new Map()
+    this.writing = new Map()
     this.barriers = 0
     this.unsettled = 0
     this.onSettled = () => {
@@ -227,8 +230,8 @@ class Dispatcher {
 
   /**
    * The next request's entries, taken off the queue (docs/ordering.md): scanning in issue order,
-   * a command may leave unless a key of it is in flight or belongs to an earlier command still
-   * waiting; a barrier only when nothing before it waits or travels, and while one travels nothing
+   * a command may leave unless a key of it is in flight (for a read: in flight in a write) or
+   * belongs to an earlier command still waiting; a barrier only when nothing before it waits or travels, and while one travels nothing
    * leaves. A transaction or path-form command travels alone; other commands share a /pipeline
    * request up to its caps. Entries whose deadline has passed (their timer is merely late) are
    * withdrawn, not sent.
@@ -260,7 +263,7 @@ class Dispatcher {
         bytes += this.add(taken, entry)
         continue
       }
-      const blocked = keys.some((key) => this.busy.has(key) || (held !== null && held.has(key)))
+      const blocked = isBlocked(keys, entry.readOnly ? this.writing : this.busy, held)
       if (!blocked && entry.kind !== 'command' && taken.length === 0) {
         taken.push(entry)
         break
@@ -328,7 +331,10 @@ class Dispatcher {
     let barrier = false
     for (const entry of entries) {
       if (entry.keys === null) barrier = true
-      else for (const key of entry.keys) this.busy.set(key, (this.busy.get(key) ?? 0) + 1)
+      else {
+        for (const key of entry.keys) count(this.busy, key, 1)
+        if (!entry.readOnly) for (const key of entry.keys) count(this.writing, key, 1)
+      }
     }
     if (barrier) this.barriers++
     this.inFlight.set(id, { entries, barrier })
@@ -339,11 +345,8 @@ class Dispatcher {
     if (barrier) this.barriers--
     for (const entry of entries) {
       if (entry.keys === null) continue
-      for (const key of entry.keys) {
-        const count = this.busy.get(key)
-        if (count === 1) this.busy.delete(key)
-        else this.busy.set(key, count - 1)
-      }
+      for (const key of entry.keys) count(this.busy, key, -1)
+      if (!entry.readOnly) for (const key of entry.keys) count(this.writing, key, -1)
     }
   }
 
@@ -409,6 +412,7 @@ class Dispatcher {
     const inFlight = [...this.inFlight.values()]
     this.inFlight.clear()
     this.busy.clear()
+    this.writing.clear()
     this.barriers = 0
     const fail = (entry) => {
       if (!entry) return
@@ -446,6 +450,21 @@ class Dispatcher {
     if (this.unsettled === 0) clearInterval(this.keepAlive)
     else this.idle().then(() => clearInterval(this.keepAlive))
   }
+}
+
+/** Whether a key is in `inFlight` or `held` (a loop, not `some`: no closure per command scanned). */
+function isBlocked(keys, inFlight, held) {
+  for (let i = 0; i < keys.length; i++) {
+    if (inFlight.has(keys[i]) || (held !== null && held.has(keys[i]))) return true
+  }
+  return false
+}
+
+/** Adds `delta` to a key's count in `counts`, dropping keys that reach 0. */
+function count(counts, key, delta) {
+  const n = (counts.get(key) ?? 0) + delta
+  if (n === 0) counts.delete(key)
+  else counts.set(key, n)
 }
 
 /** Not sent and not settled: still waiting in the queue. */

@@ -218,6 +218,59 @@ describe('batching with parallel requests', () => {
   })
 })
 
+describe('reads of one key travel side by side; a write still waits for them', () => {
+  /**
+   * Issues `ops` (each `[label, (client) => promise]`) one event-loop turn apart through a proxy
+   * that holds every request 100 ms. Returns, per label in the order they were handed to the native
+   * core, the labels of the commands in flight (in other requests) at that moment.
+   */
+  async function sends(ops) {
+    proxy().mode = { delayMs: 100 }
+    const client = make({ url: proxy().url, token, maxInFlight: 8 })
+    await client.ping()
+    const dispatcher = client._dispatcher
+    const original = dispatcher.submit
+    const sent = []
+    dispatcher.submit = function (entries) {
+      const travelling = [...this.inFlight.values()].flatMap((request) => request.entries.map((e) => e.label))
+      for (const entry of entries) sent.push([entry.label, travelling])
+      return original.call(this, entries)
+    }
+    try {
+      const replies = []
+      for (const [label, issue] of ops) {
+        const before = dispatcher.waiting.size
+        replies.push(issue(client))
+        // The entry just queued (it leaves on the next tick at the earliest): labelled for the hook.
+        dispatcher.waiting.items[dispatcher.waiting.head + before].label = label
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      await within(Promise.all(replies), 30000, 'every reply')
+      return sent
+    } finally {
+      dispatcher.submit = original
+    }
+  }
+
+  test('a second GET of a key leaves while the first travels; a SET after them waits for both', async () => {
+    const key = uniqueKey('shared-reads')
+    const sent = await sends([
+      ['get 1', (client) => client.get(key)],
+      ['get 2', (client) => client.get(key)],
+      ['set', (client) => client.set(key, 'v')],
+      ['get 3', (client) => client.get(key)],
+    ])
+    expect(sent.map(([label]) => label)).toEqual(['get 1', 'get 2', 'set', 'get 3'])
+    const travelling = new Map(sent)
+    // The second read left while the first was still on its way (each is held 100 ms)…
+    expect(travelling.get('get 2')).toContain('get 1')
+    // …the write only once both reads were answered, and the read after it not beside it.
+    expect(travelling.get('set')).not.toContain('get 1')
+    expect(travelling.get('set')).not.toContain('get 2')
+    expect(travelling.get('get 3')).not.toContain('set')
+  }, 60000)
+})
+
 describe('the names a command is ordered by (lib/commands.js orderingKeys)', () => {
   const { orderingKeys } = require('../../lib/commands.js')
   test.each([
