@@ -78,7 +78,6 @@ describe('designed differences from ioredis', () => {
       () => ours.call('AUTH', 'secret'),
       () => ours.watch(key),
       () => ours.call('MULTI'),
-      () => ours.call('exec'),
     ]
     for (const call of calls) expect(await rejection(call())).toMatchObject(REST_UNSUPPORTED)
   })
