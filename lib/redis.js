@@ -185,10 +185,12 @@ class Redis extends EventEmitter {
           )
         }
       }
-      result =
-        operation === 'add'
-          ? this._subscriptions.add(kind, names)
-          : Promise.resolve(this._subscriptions.remove(kind, names))
+      if (operation === 'add') result = this._subscriptions.add(kind, names)
+      else {
+        // Answered after the subscribe calls before it, as ioredis's acks arrive in order.
+        const left = this._subscriptions.remove(kind, names)
+        result = Promise.resolve(this._subscriptions.lastAdd).then(() => left)
+      }
     } catch (error) {
       result = Promise.reject(error)
     }

@@ -14,11 +14,13 @@ async function subscribeOrder(client, base) {
   // Its only channel is one the first call also opens, so it is confirmed long before the rest.
   const second = client.subscribe(many[0]).then((count) => order.push(['one', count]))
   const third = client.psubscribe(`${base}:p*`).then((count) => order.push(['pattern', count]))
-  await Promise.all([first, second, third])
+  // Nothing to wait for on our side, yet answered after the calls before it, as ioredis answers.
+  const fourth = client.unsubscribe(many[1]).then((count) => order.push(['unsubscribe', count]))
+  await Promise.all([first, second, third, fourth])
   return order
 }
 
-test('subscribe and psubscribe calls resolve in call order, with the counts ioredis gives', async () => {
+test('subscribe, psubscribe and unsubscribe calls resolve in call order, with the counts ioredis gives', async () => {
   const { url, token, redisUrl } = env()
   const ioredis = new IORedis(redisUrl, { protocol: 2, maxRetriesPerRequest: 1 })
   const ours = new Redis({ url, token })
@@ -28,6 +30,7 @@ test('subscribe and psubscribe calls resolve in call order, with the counts iore
       ['many', 20],
       ['one', 20],
       ['pattern', 21],
+      ['unsubscribe', 20],
     ])
     expect(await subscribeOrder(ours, uniqueKey('sub-order-our'))).toEqual(expected)
   } finally {
