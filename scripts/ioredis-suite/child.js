@@ -1,5 +1,5 @@
 'use strict'
-// One mocha run over the suite's test files for one target (run.js starts one child per target,
+// One mocha run over test files for one target (run.js starts one child per file and target,
 // so the two clients never share a module cache). Writes every test's outcome to
 // IOREDIS_SUITE_RESULTS as JSON, then exits (as ioredis's own mocha config, `exit: true`: clients
 // the tests leave open must not keep the run alive).

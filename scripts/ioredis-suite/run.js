@@ -53,36 +53,46 @@ function portableFiles() {
   return [...top, ...commands]
 }
 
-function runTarget(target, files, stack) {
-  const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ioredis-suite-')), `${target}.json`)
-  const env = {
-    ...process.env,
-    ...stack.env,
-    IOREDIS_SUITE_TARGET: target,
-    IOREDIS_SUITE_REDIS_URL: stack.redisUrl,
-    IOREDIS_SUITE_FILES: JSON.stringify(files),
-    IOREDIS_SUITE_SKIP: JSON.stringify(SKIPPED),
-    IOREDIS_SUITE_RESULTS: results,
-  }
+/**
+ * One mocha child per file, so an error thrown after a test ended (which makes mocha abort the
+ * run) costs that file's remaining tests only, never the files after it. A file that ends without
+ * results counts as one failure.
+ */
+async function runTarget(target, files, stack) {
+  const outcomes = []
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioredis-suite-'))
   const helpers = fs.readdirSync(path.join(testsDir, 'test/helpers'))
   // ioredis runs "test/helpers/*.ts" first: the global afterEach (FLUSHALL, SCRIPT FLUSH) lives there.
-  env.IOREDIS_SUITE_FILES = JSON.stringify([
-    ...(helpers.includes('global.ts') ? ['test/helpers/global.ts'] : []),
-    ...files,
-  ])
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'child.js')], {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+  const before = helpers.includes('global.ts') ? ['test/helpers/global.ts'] : []
+  for (const [i, file] of files.entries()) {
+    const results = path.join(dir, `${target}-${i}.json`)
+    const env = {
+      ...process.env,
+      ...stack.env,
+      IOREDIS_SUITE_TARGET: target,
+      IOREDIS_SUITE_REDIS_URL: stack.redisUrl,
+      IOREDIS_SUITE_FILES: JSON.stringify([...before, file]),
+      IOREDIS_SUITE_SKIP: JSON.stringify(SKIPPED),
+      IOREDIS_SUITE_RESULTS: results,
+    }
+    const ended = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(__dirname, 'child.js')], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      })
+      const limit = setTimeout(() => child.kill('SIGKILL'), 10 * 60 * 1000)
+      child.on('error', reject)
+      child.on('exit', (code, signal) => {
+        clearTimeout(limit)
+        resolve(signal || code)
+      })
     })
-    const limit = setTimeout(() => child.kill('SIGKILL'), 30 * 60 * 1000)
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      clearTimeout(limit)
-      if (!fs.existsSync(results)) return reject(new Error(`${target} run ended (${signal || code}) without results`))
-      resolve(JSON.parse(fs.readFileSync(results, 'utf8')))
-    })
-  })
+    process.stderr.write(`${target}: ${file}\n`)
+    if (fs.existsSync(results)) outcomes.push(...JSON.parse(fs.readFileSync(results, 'utf8')))
+    else outcomes.push({ file, title: `${file} (the run ended without results: ${ended})`, state: 'failed' })
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+  return outcomes
 }
 
 function tally(outcomes) {
