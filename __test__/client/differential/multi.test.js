@@ -108,6 +108,13 @@ describe('differential: multi({ pipeline: false })', () => {
     return [queued, await r.discard(), await r.get(key), await rejection(r.exec())]
   })
 
+  both('a second multi({ pipeline: false }) is refused and the open transaction goes on', async (r, key) => {
+    await r.multi({ pipeline: false })
+    const nested = await rejection(r.multi({ pipeline: false }))
+    await r.set(key, 'v')
+    return [nested, await r.exec(), await r.get(key)]
+  })
+
   both('an empty transaction resolves []', async (r) => {
     await r.multi({ pipeline: false })
     return r.exec()
