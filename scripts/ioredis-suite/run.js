@@ -36,6 +36,8 @@ const TOP_LEVEL = [
   'transformer.ts',
   'string_numbers.ts',
   'show_friendly_error_stack.ts',
+  'hgetall.ts',
+  'spub_ssub.ts',
 ]
 
 /** The portable files present: the top-level subjects above and every commands/*.ts. */
