@@ -2085,6 +2085,21 @@ declare class Redis extends EventEmitter {
   pipeline(commands?: ReadonlyArray<readonly [command: string, ...args: Redis.RedisArg[]]>): Redis.Pipeline
   /** A MULTI…EXEC transaction, sent as one `/multi-exec` request by exec(). */
   multi(commands?: ReadonlyArray<readonly [command: string, ...args: Redis.RedisArg[]]>): Redis.Pipeline
+  /**
+   * ioredis's manual transaction: every command this client issues until exec() resolves
+   * `'QUEUED'`; exec() sends them as one `/multi-exec` request, discard() drops them.
+   */
+  multi(options: { pipeline: false }): Promise<'OK'>
+  multi(commands: null | undefined, options: { pipeline: false }): Promise<'OK'>
+  /**
+   * Ends the manual transaction (`multi({ pipeline: false })`): EXEC's results as `[err, result]`
+   * pairs, each as Redis replied (no reply transformer). Without one: `ERR EXEC without MULTI`.
+   */
+  exec(
+    callback?: Redis.Callback<Array<[error: Error | null, result?: unknown]>>,
+  ): Promise<Array<[error: Error | null, result?: unknown]>>
+  /** exec() with EXEC's array as it is: bulk replies as Buffers, errors in place. */
+  execBuffer(callback?: Redis.Callback<unknown[]>): Promise<unknown[]>
 
   /**
    * Adds `redis[name](...keys, ...args)` and `redis[name + 'Buffer']` running `lua`, sent with each

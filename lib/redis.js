@@ -32,6 +32,7 @@ class Redis extends EventEmitter {
     this._closing = false
     this._scripts = new Map()
     this._builtins = new Set()
+    this._manualTransaction = undefined // the open multi({ pipeline: false }), a Pipeline
     for (const [name, definition] of Object.entries(this.options.scripts ?? {})) this.defineCommand(name, definition)
     if (!this.options.lazyConnect && !missingConfiguration(this.options)) {
       // Built now, so a configuration that cannot work throws here rather than failing every command.
@@ -180,10 +181,12 @@ class Redis extends EventEmitter {
           )
         }
       }
-      result =
-        operation === 'add'
-          ? this._subscriptions.add(kind, names)
-          : Promise.resolve(this._subscriptions.remove(kind, names))
+      if (operation === 'add') result = this._subscriptions.add(kind, names)
+      else {
+        // Answered after the subscribe calls before it, as ioredis's acks arrive in order.
+        const left = this._subscriptions.remove(kind, names)
+        result = Promise.resolve(this._subscriptions.lastAdd).then(() => left)
+      }
     } catch (error) {
       result = Promise.reject(error)
     }
@@ -265,8 +268,15 @@ class Redis extends EventEmitter {
     return new Redis({ ...this.options, token: this.options.token, ...override })
   }
 
-  /** A command from the Commander's methods: sent now, its promise returned (and the callback fed). */
+  /**
+   * A command from the Commander's methods: sent now, its promise returned (and the callback fed).
+   * While a manual transaction is open (`multi({ pipeline: false })`) it joins that instead.
+   */
   _issue(name, args, asBuffer, callback) {
+    const lower = name.toLowerCase()
+    if (lower === 'exec') return withCallback(this._execManualTransaction(asBuffer), callback)
+    if (lower === 'discard') return withCallback(this._discardManualTransaction(), callback)
+    if (this._manualTransaction) return withCallback(this._queueInManualTransaction(name, args, asBuffer), callback)
     return withCallback(this._command(name, args, asBuffer), callback)
   }
 
@@ -278,9 +288,56 @@ class Redis extends EventEmitter {
     return new Pipeline(this, { multi: false }, commands)
   }
 
-  /** A MULTI…EXEC transaction sent as one /multi-exec request. */
-  multi(commands) {
+  /**
+   * A MULTI…EXEC transaction sent as one /multi-exec request. `multi({ pipeline: false })` is
+   * ioredis's manual form: it resolves 'OK', every command this client issues until exec() joins
+   * the transaction and resolves 'QUEUED', exec() sends them as one /multi-exec request and
+   * resolves EXEC's `[[err, result], …]`, discard() drops them. (Over one socket ioredis gets this
+   * from the server's MULTI state; REST has no such state, so the client holds the queue.)
+   */
+  multi(commands, options) {
+    if (options === undefined && !Array.isArray(commands)) [options, commands] = [commands, undefined]
+    if (options?.pipeline === false) {
+      if (this._manualTransaction) return Promise.reject(new ReplyError('ERR MULTI calls can not be nested'))
+      this._manualTransaction = new Pipeline(this, { multi: true })
+      return Promise.resolve('OK')
+    }
     return new Pipeline(this, { multi: true }, Array.isArray(commands) ? commands : undefined)
+  }
+
+  /** Queues a command in the manual transaction: 'QUEUED', or its error if it cannot be built. */
+  _queueInManualTransaction(name, args, asBuffer) {
+    const transaction = this._manualTransaction
+    transaction._issue(name, args, asBuffer)
+    const { error } = transaction.queued[transaction.queued.length - 1]
+    if (error) return Promise.reject(error)
+    return Promise.resolve(asBuffer ? Buffer.from('QUEUED') : 'QUEUED')
+  }
+
+  /**
+   * EXEC: Redis's answers without a transaction, else the queued commands sent as one. As in
+   * ioredis, the results are EXEC's reply as it is — no command's reply transformer (hgetall
+   * stays a flat array), strings unless execBuffer() — since each command was already answered
+   * 'QUEUED'. exec() pairs each result as [err, result]; execBuffer() gives EXEC's array.
+   */
+  _execManualTransaction(asBuffer) {
+    const transaction = this._manualTransaction
+    if (!transaction) return Promise.reject(new ReplyError('ERR EXEC without MULTI'))
+    this._manualTransaction = undefined
+    // A command that could not be queued discards the transaction, as a queue-time error does in Redis.
+    if (transaction.queued.some((item) => item.error)) {
+      return Promise.reject(new ReplyError('EXECABORT Transaction discarded because of previous errors.'))
+    }
+    for (const item of transaction.queued) Object.assign(item, { transform: undefined, asBuffer })
+    // exec() pairs each result as [err, result]; execBuffer() gives EXEC's array, errors in place.
+    const results = transaction.exec()
+    return asBuffer ? results.then((slots) => slots.map(([error, value]) => error ?? value)) : results
+  }
+
+  _discardManualTransaction() {
+    if (!this._manualTransaction) return Promise.reject(new ReplyError('ERR DISCARD without MULTI'))
+    this._manualTransaction = undefined
+    return Promise.resolve('OK')
   }
 
   /**

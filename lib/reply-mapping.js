@@ -136,6 +136,8 @@ function tables(double) {
     // Without COUNT one flat pair; with COUNT a list of pairs.
     zpopmin: (reply, args) => (args.length > 1 ? scorePairs(reply) : (scorePairs(reply)[0] ?? reply)),
     zpopmax: (reply, args) => (args.length > 1 ? scorePairs(reply) : (scorePairs(reply)[0] ?? reply)),
+    // [key, [[member, score], …]]; nil when nothing was popped.
+    zmpop: (reply) => (Array.isArray(reply) ? [reply[0], each(([m, score]) => [m, double(score)])(reply[1])] : reply),
     zrank: (reply, args) => (has(args, 'WITHSCORE', 2) && Array.isArray(reply) ? [reply[0], double(reply[1])] : reply),
     zrevrank: (reply, args) =>
       has(args, 'WITHSCORE', 2) && Array.isArray(reply) ? [reply[0], double(reply[1])] : reply,

@@ -32,8 +32,9 @@ class ScanStream extends Readable {
     if (type) args.push('TYPE', type)
     if (count) args.push('COUNT', String(count))
     if (noValues) args.push('NOVALUES')
-    this.redis
-      ._command(this.command, args, this.asBuffer)
+    // Through the client's own method (scan, scanBuffer, hscan…) with one argument array, as
+    // ioredis does: a wrapper or spy on that method sees every page.
+    this.redis[this.asBuffer ? this.command + 'Buffer' : this.command](args)
       .then(([cursor, items]) => {
         this.cursor = String(cursor)
         if (this.cursor === '0') this.finished = true

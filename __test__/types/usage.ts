@@ -425,8 +425,16 @@ async function catchAll(redis: Redis) {
   await redis.call()
   // @ts-expect-error the precise signatures are not loosened by the catch-all
   await redis.get('a', 'b', 'c')
-  // @ts-expect-error EXEC only exists on pipeline()/multi()
-  await redis.exec()
+  // @ts-expect-error the manual transaction's exec() takes no command arguments
+  await redis.exec('a')
+}
+
+async function manualTransaction(redis: Redis) {
+  const opened: 'OK' = await redis.multi({ pipeline: false })
+  const queued = await redis.set('a', '1')
+  const results: Array<[Error | null, unknown?]> = await redis.exec()
+  const raw: unknown[] = await redis.execBuffer()
+  return [opened, queued, results, raw]
 }
 
 function callbacks(redis: Redis) {

@@ -14,6 +14,7 @@ const { errorFromCode } = require('../errors.js')
 const { readEvents } = require('./event-reader.js')
 
 const KIND_CODE = { channel: 0, pattern: 1 }
+const noop = () => {}
 
 class Subscriptions {
   /**
@@ -21,6 +22,7 @@ class Subscriptions {
    * @param {() => object} native the NativeClient of the moment
    */
   constructor(emitter, native) {
+    this.lastAdd = undefined // settles once every add() so far has been answered
     this.emitter = emitter
     this.native = native
     this.active = { channel: new Map(), pattern: new Map() } // name (latin1) → subscription
@@ -52,7 +54,13 @@ class Subscriptions {
     // The count as of these subscriptions (ioredis answers with the count of its last ack), even if
     // an unsubscribe lands before the server confirms.
     const count = this.count
-    await Promise.all(waits)
+    // Answered in call order, as ioredis's acks arrive on its one socket: a later call whose
+    // channels are confirmed first still waits for the earlier calls (whatever their outcome).
+    const earlier = this.lastAdd
+    const confirmed = Promise.all(waits)
+    this.lastAdd = Promise.all([earlier, confirmed]).then(noop, noop)
+    await earlier
+    await confirmed
     return count
   }
 

@@ -70,6 +70,21 @@ describe('designed differences from ioredis', () => {
     }
   })
 
+  test('multi({ pipeline: false }): a command the client refuses rejects at once; exec() then rejects with EXECABORT and nothing ran', async () => {
+    const key = uniqueKey('dd-manual-multi')
+    expect(await ours.multi({ pipeline: false })).toBe('OK')
+    expect(await ours.set(key, 'queued')).toBe('QUEUED')
+    expect(await rejection(ours.select(1))).toMatchObject(REST_UNSUPPORTED)
+    const error = await rejection(ours.exec())
+    expect(error).toMatchObject({
+      name: 'ReplyError',
+      message: 'EXECABORT Transaction discarded because of previous errors.',
+    })
+    expect(await ours.get(key)).toBe(null)
+    // The transaction is over: the next exec() has none.
+    expect((await rejection(ours.exec())).message).toBe('ERR EXEC without MULTI')
+  })
+
   test('connection-state and transaction commands reject with RestrictedCommandError', async () => {
     const key = uniqueKey('dd-state')
     const calls = [
@@ -78,7 +93,6 @@ describe('designed differences from ioredis', () => {
       () => ours.call('AUTH', 'secret'),
       () => ours.watch(key),
       () => ours.call('MULTI'),
-      () => ours.call('exec'),
     ]
     for (const call of calls) expect(await rejection(call())).toMatchObject(REST_UNSUPPORTED)
   })

@@ -91,6 +91,29 @@ describe('differential: keys', () => {
     ]
   })
 
+  // ioredis's ScanStream reads each page through the client's own method (scan, scanBuffer,
+  // hscan…), passing one array of arguments, so a wrapper or spy on that method sees every page.
+  both("scan streams read each page through the client's own scan method", async (r, key) => {
+    await r.mset(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`${key}:${i}`, i])))
+    await r.hset(`${key}:h`, 'f', 'v')
+    const calls = []
+    for (const method of ['scan', 'scanBuffer', 'hscan']) {
+      const original = r[method]
+      r[method] = function (...args) {
+        calls.push([method, args[0]])
+        return original.apply(this, args)
+      }
+    }
+    try {
+      await collect(r.scanStream({ match: `${key}:1`, count: 1000 }))
+      await collect(r.scanBufferStream({ match: `${key}:2`, count: 1000 }))
+      await collect(r.hscanStream(`${key}:h`, { count: 10 }))
+    } finally {
+      for (const method of ['scan', 'scanBuffer', 'hscan']) delete r[method]
+    }
+    return calls
+  })
+
   both('scan with TYPE', async (r, key) => {
     await r.set(`${key}:s`, 'v')
     await r.rpush(`${key}:l`, 'v')

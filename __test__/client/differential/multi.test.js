@@ -63,3 +63,60 @@ describe('differential: multi', () => {
     r.multi().eval("return redis.call('incrby', KEYS[1], ARGV[1])", 1, key, 5).eval('return {1, "two"}', 0).exec(),
   )
 })
+
+// ioredis's manual transaction: multi({ pipeline: false }) opens it, the client's commands resolve
+// 'QUEUED' until exec(), whose results come as [[err, result], …].
+describe('differential: multi({ pipeline: false })', () => {
+  both('exec and discard without multi reject as Redis does', async (r) => [
+    await rejection(r.exec()),
+    await rejection(r.discard()),
+  ])
+
+  both('commands resolve QUEUED and exec resolves their results', async (r, key) => {
+    const opened = await r.multi({ pipeline: false })
+    const queued = [await r.set(key, '1'), await r.incr(key), await r.getBuffer(key), await r.hgetall(`${key}:h`)]
+    return [opened, queued, await r.exec(), await r.get(key)]
+  })
+
+  both('execBuffer returns the results as Buffers', async (r, key) => {
+    await r.multi({ pipeline: false })
+    await r.set(key, 'v')
+    await r.get(key)
+    return r.execBuffer()
+  })
+
+  both('callbacks see QUEUED and the exec results, in order', async (r, key) => {
+    const order = []
+    await r.multi({ pipeline: false })
+    r.set(key, 'v', (err, res) => order.push(['set', err, res]))
+    r.get(key).then((res) => order.push(['get', res]))
+    const results = await viaCallback((cb) => r.exec(cb))
+    return [order, results]
+  })
+
+  both('a run-time error stays in its slot', async (r, key) => {
+    await r.multi({ pipeline: false })
+    r.set(key, 'text')
+    r.lpush(key, 'x')
+    return r.exec()
+  })
+
+  both('discard drops the queued commands', async (r, key) => {
+    await r.set(key, 'before')
+    await r.multi({ pipeline: false })
+    const queued = await r.set(key, 'after')
+    return [queued, await r.discard(), await r.get(key), await rejection(r.exec())]
+  })
+
+  both('a second multi({ pipeline: false }) is refused and the open transaction goes on', async (r, key) => {
+    await r.multi({ pipeline: false })
+    const nested = await rejection(r.multi({ pipeline: false }))
+    await r.set(key, 'v')
+    return [nested, await r.exec(), await r.get(key)]
+  })
+
+  both('an empty transaction resolves []', async (r) => {
+    await r.multi({ pipeline: false })
+    return r.exec()
+  })
+})

@@ -50,6 +50,13 @@ describe('differential: replyMapping resp3', () => {
     await r.zpopmin(key),
   ])
 
+  both('zmpop: [key, [[member, score], …]] with the scores as doubles', async (r, key) => [
+    await seed(r, key),
+    await r.zmpop(1, key, 'MIN'),
+    await r.zmpop(2, `${key}:missing`, key, 'MAX', 'COUNT', 5),
+    await r.zmpop(1, key, 'MIN'),
+  ])
+
   both('maps: hgetall, config get, hrandfield WITHVALUES as pairs', async (r, key) => [
     await r.hset(key, 'f1', 'v1', 'f2', 'v2'),
     await r.hgetall(key),
