@@ -162,7 +162,6 @@ describe('commands the REST API cannot run', () => {
     ['select', (c) => c.select(1), 'SELECT', /database|URL|keyPrefix/i],
     ['watch', (c, k) => c.watch(k), 'WATCH', /multi\(\)|\/multi-exec/],
     ["call('multi')", (c) => c.call('multi'), 'MULTI', /multi\(\)|\/multi-exec/],
-    ["call('EXEC')", (c) => c.call('EXEC'), 'EXEC', /multi\(\)|\/multi-exec/],
     ["call('subscribe')", (c, k) => c.call('subscribe', k), 'SUBSCRIBE', /Server-Sent Events|\/subscribe/],
     ["call('BLPOP') in upper case", (c, k) => c.call('BLPOP', k, 0), 'BLPOP', /non-blocking form|LPOP/],
     ['client list', (c) => c.client('LIST'), 'CLIENT', /REST API/],

@@ -83,6 +83,8 @@ describe('designed differences from ioredis', () => {
     expect(await ours.get(key)).toBe(null)
     // The transaction is over: the next exec() has none.
     expect((await rejection(ours.exec())).message).toBe('ERR EXEC without MULTI')
+    // As Redis answers a bare EXEC, also through call(): a ReplyError, not a REST refusal.
+    expect(await rejection(ours.call('EXEC'))).toMatchObject({ name: 'ReplyError', message: 'ERR EXEC without MULTI' })
   })
 
   test('connection-state and transaction commands reject with RestrictedCommandError', async () => {

@@ -111,7 +111,11 @@ describe('differential: keys', () => {
     } finally {
       for (const method of ['scan', 'scanBuffer', 'hscan']) delete r[method]
     }
-    return calls
+    // How many pages a scan takes depends on the whole keyspace, which other suites share: compare
+    // the first call of each method (which method, and the cursor or key it started from).
+    const first = {}
+    for (const [method, arg] of calls) if (!(method in first)) first[method] = String(arg)
+    return first
   })
 
   both('scan with TYPE', async (r, key) => {

@@ -5,7 +5,7 @@
 // commands.
 const IORedis = require('ioredis')
 const Redis = require('../../..')
-const { env, uniqueKey } = require('../../helpers')
+const { env, uniqueKey } = require('../../support')
 
 async function subscribeOrder(client, base) {
   const order = []
