@@ -6,6 +6,7 @@
 mod access;
 mod config;
 mod error;
+mod given;
 mod handlers;
 mod http;
 mod key_positions;
@@ -21,5 +22,6 @@ pub use config::{
     DEFAULT_MAX_STREAMS, DEFAULT_POOL_SIZE, DEFAULT_POOL_TIMEOUT, DEFAULT_PORT, DEFAULT_REDIS,
 };
 pub use error::GatewayError;
+pub use given::{fraction, latency, size, whole, Given, LatencyGiven, Named};
 pub use http::server::{start, start_on_own_thread, RunningGateway};
-pub use http::simulate::Simulation;
+pub use http::simulate::{Simulation, DROP_AFTER_APPLY, FAIL_RATE, STALL};
