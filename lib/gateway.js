@@ -228,7 +228,35 @@ async function startGateway(options) {
   // A null host has always meant the default one.
   if (given.host === null) delete given.host
   if (maxBody !== undefined && given.maxRequestSize === undefined) given.maxRequestSize = maxBody
-  return binding.startGateway(given)
+  try {
+    return await binding.startGateway(given)
+  } catch (error) {
+    throw wrongType(error, given) ?? error
+  }
+}
+
+/**
+ * The binding's own refusal of a value of the wrong type ("Value is none of these types … on
+ * GatewayOptions.failRate"), said with the option's flag like the gateway's other refusals. Only
+ * the value's type is named (and the binding's text, unless the option is a secret).
+ */
+function wrongType(error, given) {
+  const key = / on GatewayOptions\.(\w+)$/.exec(String(error?.message))?.[1]
+  const option = OPTIONS.find((o) => o.key === key)
+  if (!option) return null
+  const value = given[key]
+  const type =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'an array'
+        : `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`
+  // The binding's text may quote the value: not for a secret.
+  const mapped = new TypeError(
+    `${key} (--${option.flag}) cannot be ${type}${option.secret ? '' : ` (${error.message})`}`,
+  )
+  mapped.code = error.code
+  return mapped
 }
 
 /** The two lines a Next.js app puts in `.env.local` to use this gateway. */

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use fragment_redis_gateway::{
-    self as g, GatewayConfig, GatewayError, Given, LatencyGiven, Named, RunningGateway, Simulation, TlsFiles,
+    self as g, GatewayConfig, GatewayError, Given, LatencyGiven, RunningGateway, Simulation, TlsFiles,
 };
 use napi::bindgen_prelude::{Either, Either3};
 use napi::{Error, Result, Status};
@@ -90,10 +90,6 @@ fn given(value: &Either<f64, String>) -> Given<'_> {
     }
 }
 
-const fn named(name: &'static str, flag: &'static str) -> Named {
-    Named { name, flag }
-}
-
 /// A running gateway.
 #[napi]
 pub struct GatewayHandle {
@@ -104,7 +100,7 @@ pub struct GatewayHandle {
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
     let port = match &options.port {
-        Some(port) => g::whole(given(port), named("port", "--port"), 0, 65535).map_err(to_js)? as u16,
+        Some(port) => g::whole(given(port), g::PORT).map_err(to_js)? as u16,
         None => g::DEFAULT_PORT,
     };
     let mut config = GatewayConfig::new(
@@ -115,25 +111,20 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
     )
     .map_err(to_js)?;
     config.readonly_token = options.readonly_token;
-    const SIZE_MAX: u64 = 1 << 40;
     if let Some(n) = &options.max_request_size {
-        let option = named("maxRequestSize", "--max-request-size");
-        config.max_request_size = g::size(given(n), option, 1, SIZE_MAX).map_err(to_js)? as usize;
+        config.max_request_size = g::size(given(n), g::MAX_REQUEST_SIZE).map_err(to_js)? as usize;
     }
     if let Some(n) = &options.max_reply {
-        config.max_reply = g::size(given(n), named("maxReply", "--max-reply"), 1, SIZE_MAX).map_err(to_js)? as usize;
+        config.max_reply = g::size(given(n), g::MAX_REPLY).map_err(to_js)? as usize;
     }
     if let Some(n) = &options.pool_size {
-        config.pool_size = g::whole(given(n), named("poolSize", "--pool-size"), 1, 65535).map_err(to_js)? as usize;
+        config.pool_size = g::whole(given(n), g::POOL_SIZE).map_err(to_js)? as usize;
     }
     if let Some(ms) = &options.pool_timeout {
-        let option = named("poolTimeout", "--pool-timeout");
-        config.pool_timeout =
-            std::time::Duration::from_millis(g::whole(given(ms), option, 1, u64::from(u32::MAX)).map_err(to_js)?);
+        config.pool_timeout = std::time::Duration::from_millis(g::whole(given(ms), g::POOL_TIMEOUT).map_err(to_js)?);
     }
     if let Some(n) = &options.max_streams {
-        config.max_streams =
-            g::whole(given(n), named("maxStreams", "--max-streams"), 1, 65535).map_err(to_js)? as usize;
+        config.max_streams = g::whole(given(n), g::MAX_STREAMS).map_err(to_js)? as usize;
     }
     config.tls = match (options.tls_cert, options.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
@@ -160,7 +151,7 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
         drop_after_apply: fraction(&options.drop_after_apply, g::DROP_AFTER_APPLY)?,
         stall: fraction(&options.stall, g::STALL)?,
         seed: match &options.seed {
-            Some(seed) => Some(g::whole(given(seed), named("seed", "--seed"), 0, u64::from(u32::MAX)).map_err(to_js)?),
+            Some(seed) => Some(g::whole(given(seed), g::SEED).map_err(to_js)?),
             None => None,
         },
     };

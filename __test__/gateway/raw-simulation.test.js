@@ -287,6 +287,23 @@ describe('--fail-rate, --drop-after-apply, --stall with --seed', () => {
     }
   })
 
+  test('a value of the wrong type is refused naming the option and its flag, never quoting a secret', async () => {
+    for (const [options, message] of [
+      [{ seed: null }, 'seed (--seed) cannot be null'],
+      [{ failRate: {} }, 'failRate (--fail-rate) cannot be an object'],
+      [{ latency: [1, 'x'] }, 'latency (--latency) cannot be an array'],
+      [{ port: true }, 'port (--port) cannot be a boolean'],
+      [{ token: 987654321 }, 'token (--token) cannot be a number'],
+    ]) {
+      const error = await gateway(options).then(
+        (gw) => gw.close().then(() => new Error(`started with ${JSON.stringify(options)}`)),
+        (e) => e,
+      )
+      expect([options, error.name, error.message]).toEqual([options, 'TypeError', expect.stringContaining(message)])
+      expect(error.message).not.toContain('987654321')
+    }
+  })
+
   test('the text forms the CLI passes are read by the gateway too', async () => {
     await withGateway({ latency: '20-40', failRate: '0', seed: '7' }, async (gw) => {
       expect(gw.handle.simulation).toEqual([

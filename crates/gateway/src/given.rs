@@ -53,24 +53,45 @@ fn digits(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-/// A whole number from `min` to `max`.
-pub fn whole(given: Given, option: Named, min: u64, max: u64) -> Result<u64, GatewayError> {
-    let what = format!("a whole number from {min} to {max}");
-    let value = match given {
-        Given::Number(n) => n,
-        // Too many digits for u64 is out of range as surely as 70000 is for a port.
-        Given::Text(text) => digits(text).map(|n| n as f64).ok_or_else(|| refuse(option, &what, quoted(text)))?,
-    };
-    if value.fract() != 0.0 || !(min as f64..=max as f64).contains(&value) {
-        return Err(refuse(option, &what, value));
-    }
-    Ok(value as u64)
+/// A whole-numbered option and the range it must be in: the one owner of that range, read by
+/// [`whole`]/[`size`] for a given value and by [`crate::GatewayConfig::validate`] for one set in Rust.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounded {
+    pub option: Named,
+    pub min: u64,
+    pub max: u64,
 }
 
-/// A byte count from `min` to `max`: a number, or text such as `1048576`, `64kb`, `10mb`.
-pub fn size(given: Given, option: Named, min: u64, max: u64) -> Result<u64, GatewayError> {
-    let Given::Text(text) = given else { return whole(given, option, min, max) };
-    let shape = || refuse(option, "a size such as 10mb, 64kb or 1048576", quoted(text));
+impl Bounded {
+    fn what(&self) -> String {
+        format!("a whole number from {} to {}", self.min, self.max)
+    }
+
+    /// `value`, if whole and in range.
+    pub fn check(&self, value: f64) -> Result<u64, GatewayError> {
+        if value.fract() != 0.0 || !(self.min as f64..=self.max as f64).contains(&value) {
+            return Err(refuse(self.option, &self.what(), value));
+        }
+        Ok(value as u64)
+    }
+}
+
+/// A whole number in `bounds`.
+pub fn whole(given: Given, bounds: Bounded) -> Result<u64, GatewayError> {
+    match given {
+        Given::Number(n) => bounds.check(n),
+        // Too many digits for u64 is as wrong as any other shape.
+        Given::Text(text) => {
+            let n = digits(text).ok_or_else(|| refuse(bounds.option, &bounds.what(), quoted(text)))?;
+            bounds.check(n as f64)
+        }
+    }
+}
+
+/// A byte count in `bounds`: a number, or text such as `1048576`, `64kb`, `10mb`.
+pub fn size(given: Given, bounds: Bounded) -> Result<u64, GatewayError> {
+    let Given::Text(text) = given else { return whole(given, bounds) };
+    let shape = || refuse(bounds.option, "a size such as 10mb, 64kb or 1048576", quoted(text));
     let trimmed = text.trim();
     let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(split);
@@ -81,7 +102,7 @@ pub fn size(given: Given, option: Named, min: u64, max: u64) -> Result<u64, Gate
         _ => return Err(shape()),
     };
     let bytes = digits(number).ok_or_else(shape)?.checked_mul(unit).ok_or_else(shape)?;
-    whole(Given::Number(bytes as f64), option, min, max)
+    bounds.check(bytes as f64)
 }
 
 /// A number meant as a fraction; its range is checked by [`crate::Simulation::validate`], where
@@ -99,14 +120,14 @@ pub fn fraction(given: Given, option: Named) -> Result<f64, GatewayError> {
 /// What a fraction must be; shared with [`crate::Simulation::validate`].
 pub const FRACTION: &str = "a fraction from 0 to 1 such as 0.1";
 
-const LATENCY: Named = Named { name: "latency", flag: "--latency" };
+const LATENCY: Bounded = Bounded { option: Named { name: "latency", flag: "--latency" }, min: 0, max: u32::MAX as u64 };
 
 /// `--latency`'s bounds, each whole milliseconds from 0 to 2^32-1. That min <= max is checked by
 /// [`crate::Simulation::validate`], with the other simulation settings.
 pub fn latency(given: LatencyGiven) -> Result<(Duration, Duration), GatewayError> {
     let what =
         "whole milliseconds from 0 to 4294967295 such as 50, or a range such as 20-80 ([20, 80] to startGateway())";
-    let ms = |n: f64| whole(Given::Number(n), LATENCY, 0, u64::from(u32::MAX)).ok().map(Duration::from_millis);
+    let ms = |n: f64| LATENCY.check(n).ok().map(Duration::from_millis);
     let bounds = match given {
         LatencyGiven::Millis(n) => ms(n).map(|d| (d, d)),
         LatencyGiven::Range(&[min, max]) => ms(min).zip(ms(max)),
@@ -118,12 +139,12 @@ pub fn latency(given: LatencyGiven) -> Result<(Duration, Duration), GatewayError
         }
     };
     bounds.ok_or_else(|| match given {
-        LatencyGiven::Millis(n) => refuse(LATENCY, what, n),
+        LatencyGiven::Millis(n) => refuse(LATENCY.option, what, n),
         LatencyGiven::Range(range) => {
             let items: Vec<String> = range.iter().map(f64::to_string).collect();
-            refuse(LATENCY, what, format!("[{}]", items.join(", ")))
+            refuse(LATENCY.option, what, format!("[{}]", items.join(", ")))
         }
-        LatencyGiven::Text(text) => refuse(LATENCY, what, quoted(text)),
+        LatencyGiven::Text(text) => refuse(LATENCY.option, what, quoted(text)),
     })
 }
 
@@ -131,7 +152,7 @@ pub fn latency(given: LatencyGiven) -> Result<(Duration, Duration), GatewayError
 mod tests {
     use super::*;
 
-    const PORT: Named = Named { name: "port", flag: "--port" };
+    const PORT: Bounded = Bounded { option: Named { name: "port", flag: "--port" }, min: 0, max: 65535 };
 
     fn message<T: std::fmt::Debug>(result: Result<T, GatewayError>) -> String {
         result.unwrap_err().to_string()
@@ -139,31 +160,31 @@ mod tests {
 
     #[test]
     fn whole_numbers_from_numbers_and_text() {
-        assert_eq!(whole(Given::Number(8079.0), PORT, 0, 65535).unwrap(), 8079);
-        assert_eq!(whole(Given::Text(" 0 "), PORT, 0, 65535).unwrap(), 0);
+        assert_eq!(whole(Given::Number(8079.0), PORT).unwrap(), 8079);
+        assert_eq!(whole(Given::Text(" 0 "), PORT).unwrap(), 0);
         assert_eq!(
-            message(whole(Given::Text("70000"), PORT, 0, 65535)),
+            message(whole(Given::Text("70000"), PORT)),
             "port (--port) must be a whole number from 0 to 65535, got 70000"
         );
         assert_eq!(
-            message(whole(Given::Number(1.5), PORT, 0, 65535)),
+            message(whole(Given::Number(1.5), PORT)),
             "port (--port) must be a whole number from 0 to 65535, got 1.5"
         );
         for bad in ["soon", "", "-1", "+1", "1e3", "1.0", "0x10"] {
             assert_eq!(
-                message(whole(Given::Text(bad), PORT, 0, 65535)),
+                message(whole(Given::Text(bad), PORT)),
                 format!("port (--port) must be a whole number from 0 to 65535, got {bad:?}")
             );
         }
-        assert!(message(whole(Given::Number(-1.0), PORT, 0, 65535)).ends_with("got -1"));
-        assert!(message(whole(Given::Number(f64::NAN), PORT, 0, 65535)).ends_with("got NaN"));
-        assert!(message(whole(Given::Text("99999999999999999999999"), PORT, 0, 65535)).contains("got \"9999"));
+        assert!(message(whole(Given::Number(-1.0), PORT)).ends_with("got -1"));
+        assert!(message(whole(Given::Number(f64::NAN), PORT)).ends_with("got NaN"));
+        assert!(message(whole(Given::Text("99999999999999999999999"), PORT)).contains("got \"9999"));
     }
 
     #[test]
     fn sizes_take_units() {
-        let reply = Named { name: "maxReply", flag: "--max-reply" };
-        let size = |text| size(Given::Text(text), reply, 1, 1 << 40);
+        let reply = Bounded { option: Named { name: "maxReply", flag: "--max-reply" }, min: 1, max: 1 << 40 };
+        let size = |text| size(Given::Text(text), reply);
         assert_eq!(size("1048576").unwrap(), 1 << 20);
         assert_eq!(size("1kb").unwrap(), 1024);
         assert_eq!(size("64 K").unwrap(), 64 * 1024);
@@ -178,7 +199,7 @@ mod tests {
         }
         assert!(message(size("0")).ends_with("from 1 to 1099511627776, got 0"));
         assert!(message(size("2000000mb")).ends_with("got 2097152000000"));
-        assert_eq!(super::size(Given::Number(2048.0), reply, 1, 1 << 40).unwrap(), 2048);
+        assert_eq!(super::size(Given::Number(2048.0), reply).unwrap(), 2048);
     }
 
     #[test]
