@@ -1,7 +1,7 @@
 //! An option's value as a caller gave it — a number from `startGateway()`, or the text of a CLI
 //! flag or environment variable — and the one place it becomes a number. Every refusal names the
 //! option and its flag (`poolSize (--pool-size) must be …`), so the CLI and `startGateway()` say the
-//! same thing for the same mistake, and JS checks nothing of its own.
+//! same thing for the same mistake, and JS checks no value of its own (but the `--verbose` switch).
 
 use std::time::Duration;
 
@@ -35,7 +35,7 @@ impl std::fmt::Display for Named {
     }
 }
 
-/// `got` as the message shows it: numbers as JS prints them, text quoted.
+/// `got` as the message shows it: a number (read from text or given) plainly, unreadable text quoted.
 fn refuse(option: Named, what: &str, got: impl std::fmt::Display) -> GatewayError {
     GatewayError::Config(format!("{option} must be {what}, got {got}"))
 }
