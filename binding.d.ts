@@ -90,10 +90,11 @@ export interface GatewayDefaults {
 }
 
 /**
- * Options of `startGateway()`; the CLI fills them from flags and environment variables. Every
- * default and every check lives in Rust (`crates/gateway/src/config.rs` and here): JS passes what
- * it was given. Numbers arrive as JS numbers (`f64`) so a fraction or a negative is refused with
- * the option's name, never truncated.
+ * Options of `startGateway()`; the CLI fills them from flags and environment variables, as the
+ * text it was given. Every default and every check lives in Rust (`crates/gateway/src/config.rs`,
+ * `given.rs`, `http/simulate.rs`): JS passes values through. Numbers arrive as JS numbers (`f64`)
+ * so a fraction or a negative is refused with the option's name, never truncated; text is read
+ * by `given.rs`.
  */
 export interface GatewayOptions {
   /** `redis://[user:password@]host:port[/db]` of the redis-server to front. */
@@ -101,36 +102,38 @@ export interface GatewayOptions {
   /** IP address to listen on. */
   host?: string
   /** Port to listen on, `0` picks a free one. */
-  port?: number
+  port?: number | string
   /** The bearer token clients must present (required). */
   token?: string
   /** A second token that may run read commands only. */
   readonlyToken?: string
   /** Largest accepted request body in bytes. */
-  maxRequestSize?: number
+  maxRequestSize?: number | string
   /** Largest reply relayed, in bytes. */
-  maxReply?: number
+  maxReply?: number | string
   /** Most pooled Redis connections for ordinary requests. */
-  poolSize?: number
+  poolSize?: number | string
   /** Milliseconds a request waits for a free pooled connection before a 503. */
-  poolTimeout?: number
+  poolTimeout?: number | string
   /** Most Server-Sent Events streams open at once. */
-  maxStreams?: number
+  maxStreams?: number | string
   /** PEM certificate chain file: serve HTTPS (together with `tlsKey`). */
   tlsCert?: string
   /** PEM private key file for `tlsCert`. */
   tlsKey?: string
-  /** Simulated latency: every response (and SSE event) delayed `latencyMin`..`latencyMax` ms. */
-  latencyMin?: number
-  latencyMax?: number
+  /**
+   * Simulated latency: every response (and SSE event) delayed this many ms, or `[min, max]`
+   * (text: `50` or `20-80`).
+   */
+  latency?: number | Array<number> | string
   /** Fraction of command requests answered 503 without running them; default 0. */
-  failRate?: number
+  failRate?: number | string
   /** Fraction of command requests run, then cut without an answer; default 0. */
-  dropAfterApply?: number
+  dropAfterApply?: number | string
   /** Fraction of command requests never answered (and not run); default 0. */
-  stall?: number
+  stall?: number | string
   /** Seed of the simulated outcomes; default: picked at start and reported in `simulation`. */
-  seed?: number
+  seed?: number | string
   /**
    * One line per request on stderr (route, command names, status, time; never the token or
    * values); default false.

@@ -8,55 +8,11 @@ function fail(message) {
   process.exit(1)
 }
 
-function parseSize(text, flag) {
-  const match = /^(\d+)\s*(b|kb|k|mb|m)?$/i.exec(String(text).trim())
-  if (!match) fail(`${flag} must be a size such as 10mb or 1048576, got ${JSON.stringify(text)}`)
-  const unit = { b: 1, k: 1024, kb: 1024, m: 1024 * 1024, mb: 1024 * 1024 }[(match[2] || 'b').toLowerCase()]
-  return Number(match[1]) * unit
-}
-
-// The text's shape only: its range is checked by the gateway (Rust), which names the flag too.
-function parseCount(text, flag) {
-  if (!/^\d+$/.test(String(text).trim())) fail(`${flag} must be a whole number, got ${JSON.stringify(text)}`)
-  return Number(text)
-}
-
-function parseLatency(text, flag) {
-  const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(String(text).trim())
-  const [min, max] = match ? [Number(match[1]), Number(match[2] ?? match[1])] : []
-  if (!match || min > max)
-    fail(`${flag} must be milliseconds such as 50, or a range such as 20-80, got ${JSON.stringify(text)}`)
-  return [min, max]
-}
-
-function parseFraction(text, flag) {
-  const p = /^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(String(text)) ? Number(text) : NaN
-  if (!(p >= 0 && p <= 1)) fail(`${flag} must be a fraction from 0 to 1 such as 0.1, got ${JSON.stringify(text)}`)
-  return p
-}
-
-function parseSeed(text, flag) {
-  if (!/^\d+$/.test(String(text).trim()) || Number(text) > 0xffffffff) {
-    fail(`${flag} must be a whole number from 0 to ${0xffffffff}, got ${JSON.stringify(text)}`)
-  }
-  return Number(text)
-}
-
 function parseSwitch(text, flag) {
   const value = { 1: true, true: true, 0: false, false: false }[String(text).trim().toLowerCase()]
   if (value === undefined)
     fail(`${flag} (FRAGMENT_GATEWAY_VERBOSE) must be 1, 0, true or false, got ${JSON.stringify(text)}`)
   return value
-}
-
-const PARSERS = {
-  text: (text) => text,
-  count: parseCount,
-  size: parseSize,
-  latency: parseLatency,
-  fraction: parseFraction,
-  seed: parseSeed,
-  switch: parseSwitch,
 }
 
 async function gateway(argv) {
@@ -76,7 +32,9 @@ async function gateway(argv) {
       if (options[o.key] !== undefined) break
       const given = values[flag] ?? process.env[env]
       if (given === undefined || given === '' || given === false) continue
-      options[o.key] = given === true ? true : PARSERS[o.kind](given, `--${flag}`)
+      // Text is passed as given: the gateway (Rust) reads and checks it, so a flag and its
+      // startGateway() option are refused in the same words. A switch only is read here.
+      options[o.key] = o.kind !== 'switch' ? given : given === true || parseSwitch(given, `--${flag}`)
     }
   }
   let handle

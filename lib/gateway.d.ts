@@ -37,7 +37,8 @@ export interface StartGatewayOptions {
   tlsKey?: string
   /**
    * Simulated latency (local development): every response and SSE event held back this many
-   * milliseconds, or a delay drawn from `[min, max]` each time. Default off.
+   * whole milliseconds (0–2^32-1), or a delay drawn from `[min, max]` (min <= max) each time.
+   * The gateway checks it, with the other values, before it listens. Default off.
    */
   latency?: number | [number, number]
   /** Fraction (0–1) of command requests answered 503 without running them. Default 0. */

@@ -10,7 +10,8 @@ const DEFAULTS = Object.freeze({ ...binding.gatewayDefaults() })
 
 /**
  * One row per option. `key`: the startGateway() option; `flag`/`env`: the CLI's spellings;
- * `arg`: what the flag takes (none: a switch); `kind`: how CLI text becomes the value (see
+ * `arg`: what the flag takes (none: a switch); `kind`: what the value is — the CLI passes the text
+ * as given and the gateway (Rust) reads and checks it, a `switch` only is read in JS (see
  * bin/fragment-redis.js); `secret`: never printed; `alias`: an older spelling still accepted.
  */
 const OPTIONS = Object.freeze(
@@ -209,22 +210,6 @@ ${lines(true)}
 `
 }
 
-/** `latency`: milliseconds, or `[min, max]` for jitter → the binding's latencyMin/latencyMax. */
-function latencyRange(latency) {
-  if (latency === undefined) return {}
-  const [min, max] = Array.isArray(latency) ? latency : [latency, latency]
-  const ms = (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff
-  if (!ms(min) || !ms(max) || min > max || (Array.isArray(latency) && latency.length !== 2)) {
-    throw new RangeError(
-      `latency must be whole milliseconds or [min, max] with min <= max, got ${JSON.stringify(latency)}`,
-    )
-  }
-  return { latencyMin: min, latencyMax: max }
-}
-
-// Fractions of command requests given a simulated fault; off (0) unless given.
-const FRACTIONS = ['failRate', 'dropAfterApply', 'stall']
-
 /**
  * @param {import('./gateway').StartGatewayOptions} options
  * @returns {Promise<import('../binding').GatewayHandle>}
@@ -239,23 +224,39 @@ async function startGateway(options) {
       `startGateway does not know the option(s) ${unknown.join(', ')}; known: ${[...KNOWN].join(', ')}`,
     )
   }
-  const { maxBody, latency, ...given } = options
+  const { maxBody, ...given } = options
   // A null host has always meant the default one.
   if (given.host === null) delete given.host
   if (maxBody !== undefined && given.maxRequestSize === undefined) given.maxRequestSize = maxBody
-  const simulation = latencyRange(latency)
-  for (const name of FRACTIONS) {
-    const value = options[name]
-    if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) {
-      throw new RangeError(`${name} must be a fraction from 0 to 1, got ${value}`)
-    }
+  try {
+    return await binding.startGateway(given)
+  } catch (error) {
+    throw wrongType(error, given) ?? error
   }
-  if (options.seed !== undefined) {
-    if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
-      throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff}, got ${options.seed}`)
-    }
-  }
-  return binding.startGateway({ ...given, ...simulation })
+}
+
+/**
+ * The binding's own refusal of a value of the wrong type ("Value is none of these types … on
+ * GatewayOptions.failRate"), said with the option's flag like the gateway's other refusals. Only
+ * the value's type is named (and the binding's text, unless the option is a secret).
+ */
+function wrongType(error, given) {
+  const key = / on GatewayOptions\.(\w+)$/.exec(String(error?.message))?.[1]
+  const option = OPTIONS.find((o) => o.key === key)
+  if (!option) return null
+  const value = given[key]
+  const type =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'an array'
+        : `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`
+  // The binding's text may quote the value: not for a secret.
+  const mapped = new TypeError(
+    `${key} (--${option.flag}) cannot be ${type}${option.secret ? '' : ` (${error.message})`}`,
+  )
+  mapped.code = error.code
+  return mapped
 }
 
 /** The two lines a Next.js app puts in `.env.local` to use this gateway. */

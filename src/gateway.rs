@@ -1,13 +1,17 @@
 use std::sync::Arc;
 
-use fragment_redis_gateway::{GatewayConfig, GatewayError, RunningGateway, Simulation, TlsFiles};
+use fragment_redis_gateway::{
+    self as g, GatewayConfig, GatewayError, Given, LatencyGiven, RunningGateway, Simulation, TlsFiles,
+};
+use napi::bindgen_prelude::{Either, Either3};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
-/// Options of `startGateway()`; the CLI fills them from flags and environment variables. Every
-/// default and every check lives in Rust (`crates/gateway/src/config.rs` and here): JS passes what
-/// it was given. Numbers arrive as JS numbers (`f64`) so a fraction or a negative is refused with
-/// the option's name, never truncated.
+/// Options of `startGateway()`; the CLI fills them from flags and environment variables, as the
+/// text it was given. Every default and every check lives in Rust (`crates/gateway/src/config.rs`,
+/// `given.rs`, `http/simulate.rs`): JS passes values through. Numbers arrive as JS numbers (`f64`)
+/// so a fraction or a negative is refused with the option's name, never truncated; text is read
+/// by `given.rs`.
 #[napi(object)]
 pub struct GatewayOptions {
     /// `redis://[user:password@]host:port[/db]` of the redis-server to front.
@@ -15,36 +19,36 @@ pub struct GatewayOptions {
     /// IP address to listen on.
     pub host: Option<String>,
     /// Port to listen on, `0` picks a free one.
-    pub port: Option<f64>,
+    pub port: Option<Either<f64, String>>,
     /// The bearer token clients must present (required).
     pub token: Option<String>,
     /// A second token that may run read commands only.
     pub readonly_token: Option<String>,
     /// Largest accepted request body in bytes.
-    pub max_request_size: Option<f64>,
+    pub max_request_size: Option<Either<f64, String>>,
     /// Largest reply relayed, in bytes.
-    pub max_reply: Option<f64>,
+    pub max_reply: Option<Either<f64, String>>,
     /// Most pooled Redis connections for ordinary requests.
-    pub pool_size: Option<f64>,
+    pub pool_size: Option<Either<f64, String>>,
     /// Milliseconds a request waits for a free pooled connection before a 503.
-    pub pool_timeout: Option<f64>,
+    pub pool_timeout: Option<Either<f64, String>>,
     /// Most Server-Sent Events streams open at once.
-    pub max_streams: Option<f64>,
+    pub max_streams: Option<Either<f64, String>>,
     /// PEM certificate chain file: serve HTTPS (together with `tlsKey`).
     pub tls_cert: Option<String>,
     /// PEM private key file for `tlsCert`.
     pub tls_key: Option<String>,
-    /// Simulated latency: every response (and SSE event) delayed `latencyMin`..`latencyMax` ms.
-    pub latency_min: Option<u32>,
-    pub latency_max: Option<u32>,
+    /// Simulated latency: every response (and SSE event) delayed this many ms, or `[min, max]`
+    /// (text: `50` or `20-80`).
+    pub latency: Option<Either3<f64, Vec<f64>, String>>,
     /// Fraction of command requests answered 503 without running them; default 0.
-    pub fail_rate: Option<f64>,
+    pub fail_rate: Option<Either<f64, String>>,
     /// Fraction of command requests run, then cut without an answer; default 0.
-    pub drop_after_apply: Option<f64>,
+    pub drop_after_apply: Option<Either<f64, String>>,
     /// Fraction of command requests never answered (and not run); default 0.
-    pub stall: Option<f64>,
+    pub stall: Option<Either<f64, String>>,
     /// Seed of the simulated outcomes; default: picked at start and reported in `simulation`.
-    pub seed: Option<u32>,
+    pub seed: Option<Either<f64, String>>,
     /// One line per request on stderr (route, command names, status, time; never the token or
     /// values); default false.
     pub verbose: Option<bool>,
@@ -78,15 +82,12 @@ pub fn gateway_defaults() -> GatewayDefaults {
     }
 }
 
-/// `value` as a whole number from `min` to `max`, or an error naming the option and its flag.
-fn whole(value: f64, name: &str, flag: &str, min: u64, max: u64) -> Result<u64> {
-    if value.fract() != 0.0 || !(min as f64..=max as f64).contains(&value) {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("{name} ({flag}) must be a whole number from {min} to {max}, got {value}"),
-        ));
+/// A value as given, for `given.rs` to read.
+fn given(value: &Either<f64, String>) -> Given<'_> {
+    match value {
+        Either::A(n) => Given::Number(*n),
+        Either::B(text) => Given::Text(text),
     }
-    Ok(value as u64)
 }
 
 /// A running gateway.
@@ -98,9 +99,8 @@ pub struct GatewayHandle {
 /// Starts a gateway (on a thread of its own) and resolves once it is listening.
 #[napi]
 pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
-    use fragment_redis_gateway as g;
-    let port = match options.port {
-        Some(port) => whole(port, "port", "--port", 0, 65535)? as u16,
+    let port = match &options.port {
+        Some(port) => g::whole(given(port), g::PORT).map_err(to_js)? as u16,
         None => g::DEFAULT_PORT,
     };
     let mut config = GatewayConfig::new(
@@ -111,22 +111,20 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
     )
     .map_err(to_js)?;
     config.readonly_token = options.readonly_token;
-    const SIZE_MAX: u64 = 1 << 40;
-    if let Some(n) = options.max_request_size {
-        config.max_request_size = whole(n, "maxRequestSize", "--max-request-size", 1, SIZE_MAX)? as usize;
+    if let Some(n) = &options.max_request_size {
+        config.max_request_size = g::size(given(n), g::MAX_REQUEST_SIZE).map_err(to_js)? as usize;
     }
-    if let Some(n) = options.max_reply {
-        config.max_reply = whole(n, "maxReply", "--max-reply", 1, SIZE_MAX)? as usize;
+    if let Some(n) = &options.max_reply {
+        config.max_reply = g::size(given(n), g::MAX_REPLY).map_err(to_js)? as usize;
     }
-    if let Some(n) = options.pool_size {
-        config.pool_size = whole(n, "poolSize", "--pool-size", 1, 65535)? as usize;
+    if let Some(n) = &options.pool_size {
+        config.pool_size = g::whole(given(n), g::POOL_SIZE).map_err(to_js)? as usize;
     }
-    if let Some(ms) = options.pool_timeout {
-        config.pool_timeout =
-            std::time::Duration::from_millis(whole(ms, "poolTimeout", "--pool-timeout", 1, u64::from(u32::MAX))?);
+    if let Some(ms) = &options.pool_timeout {
+        config.pool_timeout = std::time::Duration::from_millis(g::whole(given(ms), g::POOL_TIMEOUT).map_err(to_js)?);
     }
-    if let Some(n) = options.max_streams {
-        config.max_streams = whole(n, "maxStreams", "--max-streams", 1, 65535)? as usize;
+    if let Some(n) = &options.max_streams {
+        config.max_streams = g::whole(given(n), g::MAX_STREAMS).map_err(to_js)? as usize;
     }
     config.tls = match (options.tls_cert, options.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
@@ -138,16 +136,24 @@ pub async fn start_gateway(options: GatewayOptions) -> Result<GatewayHandle> {
             ))
         }
     };
-    let ms = |n: u32| std::time::Duration::from_millis(u64::from(n));
+    let fraction = |value: &Option<Either<f64, String>>, option| match value {
+        Some(p) => g::fraction(given(p), option).map_err(to_js),
+        None => Ok(0.0),
+    };
     config.simulation = Simulation {
-        latency: match (options.latency_min, options.latency_max) {
-            (None, None) => None,
-            (min, max) => Some((ms(min.or(max).unwrap_or(0)), ms(max.or(min).unwrap_or(0)))),
+        latency: match &options.latency {
+            None => None,
+            Some(Either3::A(ms)) => Some(g::latency(LatencyGiven::Millis(*ms)).map_err(to_js)?),
+            Some(Either3::B(range)) => Some(g::latency(LatencyGiven::Range(range)).map_err(to_js)?),
+            Some(Either3::C(text)) => Some(g::latency(LatencyGiven::Text(text)).map_err(to_js)?),
         },
-        fail_rate: options.fail_rate.unwrap_or(0.0),
-        drop_after_apply: options.drop_after_apply.unwrap_or(0.0),
-        stall: options.stall.unwrap_or(0.0),
-        seed: options.seed.map(u64::from),
+        fail_rate: fraction(&options.fail_rate, g::FAIL_RATE)?,
+        drop_after_apply: fraction(&options.drop_after_apply, g::DROP_AFTER_APPLY)?,
+        stall: fraction(&options.stall, g::STALL)?,
+        seed: match &options.seed {
+            Some(seed) => Some(g::whole(given(seed), g::SEED).map_err(to_js)?),
+            None => None,
+        },
     };
     if let Some(verbose) = options.verbose {
         config.verbose = verbose;

@@ -262,12 +262,54 @@ describe('--fail-rate, --drop-after-apply, --stall with --seed', () => {
     })
   })
 
-  test('bad settings are refused with a clear error', async () => {
-    await expect(gateway({ failRate: 1.5 })).rejects.toThrow(/failRate must be a fraction from 0 to 1/)
-    await expect(gateway({ stall: Number.NaN })).rejects.toThrow(/stall must be a fraction/)
-    await expect(gateway({ failRate: 0.6, dropAfterApply: 0.6 })).rejects.toThrow(/together must not exceed 1/)
-    await expect(gateway({ latency: [300, 100] })).rejects.toThrow(/latency must be whole milliseconds/)
-    await expect(gateway({ latency: -1 })).rejects.toThrow(/latency must be/)
-    await expect(gateway({ seed: 1.5 })).rejects.toThrow(/seed must be a whole number/)
+  test('bad settings are refused with a clear error naming the option and its flag, and nothing starts', async () => {
+    const fraction = 'must be a fraction from 0 to 1 such as 0.1'
+    const ms = 'must be whole milliseconds from 0 to 4294967295 such as 50, or a range such as 20-80'
+    for (const [options, message] of [
+      [{ failRate: 1.5 }, `failRate (--fail-rate) ${fraction}, got 1.5`],
+      [{ stall: Number.NaN }, `stall (--stall) ${fraction}, got NaN`],
+      [{ dropAfterApply: -0.1 }, `dropAfterApply (--drop-after-apply) ${fraction}, got -0.1`],
+      [{ failRate: 0.6, dropAfterApply: 0.6 }, 'together must not exceed 1'],
+      [{ latency: [300, 100] }, 'latency (--latency) must be a range with min <= max, got 300-100'],
+      [{ latency: -1 }, `latency (--latency) ${ms}`],
+      [{ latency: 2.5 }, `latency (--latency) ${ms}`],
+      [{ latency: [1, 2, 3] }, `got [1, 2, 3]`],
+      [{ latency: 'slow' }, `latency (--latency) ${ms}`],
+      [{ seed: 1.5 }, 'seed (--seed) must be a whole number from 0 to 4294967295, got 1.5'],
+      [{ seed: 2 ** 32 }, 'seed (--seed) must be a whole number from 0 to 4294967295, got 4294967296'],
+      [{ seed: -1 }, 'seed (--seed) must be a whole number'],
+    ]) {
+      const error = await gateway(options).then(
+        (gw) => gw.close().then(() => new Error(`started with ${JSON.stringify(options)}`)),
+        (e) => e,
+      )
+      expect([options, error.message]).toEqual([options, expect.stringContaining(message)])
+    }
+  })
+
+  test('a value of the wrong type is refused naming the option and its flag, never quoting a secret', async () => {
+    for (const [options, message] of [
+      [{ seed: null }, 'seed (--seed) cannot be null'],
+      [{ failRate: {} }, 'failRate (--fail-rate) cannot be an object'],
+      [{ latency: [1, 'x'] }, 'latency (--latency) cannot be an array'],
+      [{ port: true }, 'port (--port) cannot be a boolean'],
+      [{ token: 987654321 }, 'token (--token) cannot be a number'],
+    ]) {
+      const error = await gateway(options).then(
+        (gw) => gw.close().then(() => new Error(`started with ${JSON.stringify(options)}`)),
+        (e) => e,
+      )
+      expect([options, error.name, error.message]).toEqual([options, 'TypeError', expect.stringContaining(message)])
+      expect(error.message).not.toContain('987654321')
+    }
+  })
+
+  test('the text forms the CLI passes are read by the gateway too', async () => {
+    await withGateway({ latency: '20-40', failRate: '0', seed: '7' }, async (gw) => {
+      expect(gw.handle.simulation).toEqual([
+        'latency: every response delayed 20-40 ms',
+        'seed: 7 (pass --seed 7 to replay this sequence)',
+      ])
+    })
   })
 })

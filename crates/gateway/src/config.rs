@@ -1,6 +1,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::given::{Bounded, Named};
 use crate::http::simulate::Simulation;
 use crate::GatewayError;
 
@@ -19,6 +20,22 @@ pub const DEFAULT_MAX_REPLY: usize = 100 * 1024 * 1024;
 pub const DEFAULT_MAX_STREAMS: usize = 128;
 /// How long a request waits for a pooled Redis connection before a 503.
 pub const DEFAULT_POOL_TIMEOUT: Duration = Duration::from_secs(5);
+
+const fn bounded(name: &'static str, flag: &'static str, min: u64, max: u64) -> Bounded {
+    Bounded { option: Named { name, flag }, min, max }
+}
+
+/// The range of each whole-numbered option, with its names: given values are read against these
+/// (`given.rs`), and [`GatewayConfig::validate`] checks a configuration built in Rust against them.
+pub const PORT: Bounded = bounded("port", "--port", 0, 65535);
+/// Sizes in bytes: up to 1 TiB, far past any machine's memory, so a typo is refused.
+pub const MAX_REQUEST_SIZE: Bounded = bounded("maxRequestSize", "--max-request-size", 1, 1 << 40);
+pub const MAX_REPLY: Bounded = bounded("maxReply", "--max-reply", 1, 1 << 40);
+pub const POOL_SIZE: Bounded = bounded("poolSize", "--pool-size", 1, 65535);
+/// Milliseconds.
+pub const POOL_TIMEOUT: Bounded = bounded("poolTimeout", "--pool-timeout", 1, u32::MAX as u64);
+pub const MAX_STREAMS: Bounded = bounded("maxStreams", "--max-streams", 1, 65535);
+pub const SEED: Bounded = bounded("seed", "--seed", 0, u32::MAX as u64);
 
 /// Everything the gateway needs to start.
 #[derive(Debug, Clone)]
@@ -97,18 +114,17 @@ impl GatewayConfig {
                 ));
             }
         }
-        for (name, value) in [
-            ("--max-request-size", self.max_request_size),
-            ("--max-reply", self.max_reply),
-            ("--pool-size", self.pool_size),
-            ("--max-streams", self.max_streams),
+        for (bounds, value) in [
+            (MAX_REQUEST_SIZE, self.max_request_size as f64),
+            (MAX_REPLY, self.max_reply as f64),
+            (POOL_SIZE, self.pool_size as f64),
+            (POOL_TIMEOUT, self.pool_timeout.as_millis() as f64),
+            (MAX_STREAMS, self.max_streams as f64),
         ] {
-            if value == 0 {
-                return Err(GatewayError::Config(format!("{name} must be at least 1")));
-            }
+            bounds.check(value)?;
         }
-        if self.pool_timeout.is_zero() {
-            return Err(GatewayError::Config("--pool-timeout must be at least 1 ms".into()));
+        if let Some(seed) = self.simulation.seed {
+            SEED.check(seed as f64)?;
         }
         self.simulation.validate()
     }
@@ -203,6 +219,20 @@ mod tests {
         assert!(config.validate().is_err());
         config.readonly_token = Some("r".into());
         config.max_request_size = 0;
-        assert!(config.validate().unwrap_err().to_string().contains("--max-request-size"));
+        assert_eq!(
+            config.validate().unwrap_err().to_string(),
+            "maxRequestSize (--max-request-size) must be a whole number from 1 to 1099511627776, got 0"
+        );
+        config.max_request_size = DEFAULT_MAX_REQUEST_SIZE;
+        config.pool_timeout = Duration::ZERO;
+        assert!(config.validate().unwrap_err().to_string().starts_with("poolTimeout (--pool-timeout)"));
+        config.pool_timeout = DEFAULT_POOL_TIMEOUT;
+        config.max_streams = 65536;
+        assert!(config.validate().unwrap_err().to_string().ends_with("from 1 to 65535, got 65536"));
+        config.max_streams = DEFAULT_MAX_STREAMS;
+        config.simulation.seed = Some(1 << 32);
+        assert!(config.validate().unwrap_err().to_string().starts_with("seed (--seed)"));
+        config.simulation.seed = Some(7);
+        assert!(config.validate().is_ok());
     }
 }

@@ -6,6 +6,7 @@
 mod access;
 mod config;
 mod error;
+mod given;
 mod handlers;
 mod http;
 mod key_positions;
@@ -18,8 +19,10 @@ mod sync_token;
 
 pub use config::{
     GatewayConfig, RedisTarget, TlsFiles, DEFAULT_HOST, DEFAULT_MAX_REPLY, DEFAULT_MAX_REQUEST_SIZE,
-    DEFAULT_MAX_STREAMS, DEFAULT_POOL_SIZE, DEFAULT_POOL_TIMEOUT, DEFAULT_PORT, DEFAULT_REDIS,
+    DEFAULT_MAX_STREAMS, DEFAULT_POOL_SIZE, DEFAULT_POOL_TIMEOUT, DEFAULT_PORT, DEFAULT_REDIS, MAX_REPLY,
+    MAX_REQUEST_SIZE, MAX_STREAMS, POOL_SIZE, POOL_TIMEOUT, PORT, SEED,
 };
 pub use error::GatewayError;
+pub use given::{fraction, latency, size, whole, Bounded, Given, LatencyGiven, Named};
 pub use http::server::{start, start_on_own_thread, RunningGateway};
-pub use http::simulate::Simulation;
+pub use http::simulate::{Simulation, DROP_AFTER_APPLY, FAIL_RATE, STALL};

@@ -9,7 +9,12 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::given::{Named, FRACTION};
 use crate::GatewayError;
+
+pub const FAIL_RATE: Named = Named { name: "failRate", flag: "--fail-rate" };
+pub const DROP_AFTER_APPLY: Named = Named { name: "dropAfterApply", flag: "--drop-after-apply" };
+pub const STALL: Named = Named { name: "stall", flag: "--stall" };
 
 /// Simulation settings; [`Simulation::default`] is off.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,23 +42,25 @@ pub enum Fault {
 }
 
 impl Simulation {
+    /// The one check of the simulation settings (the binding and the CLI only read them, see
+    /// `given.rs`): each fraction in [0, 1], their sum too, and latency's min <= max.
     pub fn validate(&self) -> Result<(), GatewayError> {
-        for (name, p) in
-            [("--fail-rate", self.fail_rate), ("--drop-after-apply", self.drop_after_apply), ("--stall", self.stall)]
+        for (option, p) in [(FAIL_RATE, self.fail_rate), (DROP_AFTER_APPLY, self.drop_after_apply), (STALL, self.stall)]
         {
             if !(0.0..=1.0).contains(&p) {
-                return Err(GatewayError::Config(format!("{name} must be a fraction from 0 to 1, got {p}")));
+                return Err(GatewayError::Config(format!("{option} must be {FRACTION}, got {p}")));
             }
         }
         if self.fail_rate + self.drop_after_apply + self.stall > 1.0 + 1e-9 {
             return Err(GatewayError::Config(
-                "--fail-rate, --drop-after-apply and --stall together must not exceed 1".into(),
+                "failRate (--fail-rate), dropAfterApply (--drop-after-apply) and stall (--stall) together must not exceed 1"
+                    .into(),
             ));
         }
         if let Some((min, max)) = self.latency {
             if min > max {
                 return Err(GatewayError::Config(format!(
-                    "--latency <min>-<max> needs min <= max, got {}-{}",
+                    "latency (--latency) must be a range with min <= max, got {}-{}",
                     min.as_millis(),
                     max.as_millis()
                 )));
@@ -220,15 +227,34 @@ mod tests {
 
     #[test]
     fn refuses_bad_fractions_and_ranges() {
-        let bad = |s: Simulation| s.validate().is_err();
-        assert!(bad(Simulation { fail_rate: 1.5, ..Default::default() }));
-        assert!(bad(Simulation { stall: -0.1, ..Default::default() }));
-        assert!(bad(Simulation { fail_rate: 0.6, drop_after_apply: 0.6, ..Default::default() }));
-        assert!(bad(Simulation { fail_rate: f64::NAN, ..Default::default() }));
-        assert!(bad(Simulation {
-            latency: Some((Duration::from_millis(5), Duration::from_millis(1))),
-            ..Default::default()
-        }));
+        let refused = |s: Simulation| s.validate().unwrap_err().to_string();
+        assert_eq!(
+            refused(Simulation { fail_rate: 1.5, ..Default::default() }),
+            "failRate (--fail-rate) must be a fraction from 0 to 1 such as 0.1, got 1.5"
+        );
+        assert_eq!(
+            refused(Simulation { stall: -0.1, ..Default::default() }),
+            "stall (--stall) must be a fraction from 0 to 1 such as 0.1, got -0.1"
+        );
+        assert!(refused(Simulation { drop_after_apply: f64::INFINITY, ..Default::default() })
+            .starts_with("dropAfterApply (--drop-after-apply) must be a fraction"));
+        assert!(refused(Simulation { fail_rate: 0.6, drop_after_apply: 0.6, ..Default::default() })
+            .ends_with("together must not exceed 1"));
+        assert!(refused(Simulation { fail_rate: f64::NAN, ..Default::default() }).ends_with("got NaN"));
+        assert_eq!(
+            refused(Simulation {
+                latency: Some((Duration::from_millis(5), Duration::from_millis(1))),
+                ..Default::default()
+            }),
+            "latency (--latency) must be a range with min <= max, got 5-1"
+        );
         assert!(Simulation::default().validate().is_ok());
+        let edges = Simulation {
+            latency: Some((Duration::from_millis(7), Duration::from_millis(7))),
+            fail_rate: 0.5,
+            stall: 0.5,
+            ..Default::default()
+        };
+        assert!(edges.validate().is_ok());
     }
 }
