@@ -294,6 +294,33 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
     expectError(res, 400, /cannot run inside a transaction/)
   })
 
+  test('/pipeline runs ACL RESTTOKEN in its place: after the ACL SETUSER before it, before the commands after it', async () => {
+    const piped = `piped-user-${process.pid}`
+    const k = uniqueKey('piped-mint')
+    try {
+      const res = await as(
+        TOKEN,
+        [
+          ['ACL', 'SETUSER', piped, 'reset', 'on', '>piped-pw', '~*', '+ping'],
+          ['ACL', 'RESTTOKEN', piped, 'piped-pw'],
+          ['SET', k, 'after'],
+          ['ACL', 'RESTTOKEN', piped, 'wrong-pw'],
+          ['GET', k],
+        ],
+        { path: '/pipeline' },
+      )
+      expect(res.status).toBe(200)
+      expect(res.json[0]).toEqual({ result: 'OK' })
+      expect(res.json[1].result).toMatch(/^[0-9a-f]{64}$/)
+      expect(res.json[2]).toEqual({ result: 'OK' })
+      expect(res.json[3]).toEqual({ error: 'WRONGPASS invalid username-password pair or user is disabled.' })
+      expect(res.json[4]).toEqual({ result: 'after' })
+      expectResult(await as(res.json[1].result, ['PING']), 'PONG')
+    } finally {
+      await oracle.call('ACL', 'DELUSER', piped)
+    }
+  })
+
   test('ACL GENTOKEN: the token is the password to set, and at once that user’s REST token', async () => {
     const other = `gen-user-${process.pid}`
     const generated = await as(TOKEN, ['ACL', 'GENTOKEN', other, 'my-own-password'])
