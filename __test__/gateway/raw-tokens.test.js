@@ -254,6 +254,30 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
     expectResult(await as(TOKEN, ['PING']), 'PONG')
   })
 
+  test.each([
+    ['given another password', (u) => ['ACL', 'SETUSER', u, 'resetpass', '>changed-pw']],
+    ['disabled', (u) => ['ACL', 'SETUSER', u, 'off']],
+  ])(
+    'a minted token of a user since %s through the gateway gets WRONGPASS at once, on every request',
+    async (_how, change) => {
+      const changed = `changed-user-${process.pid}-${_how.length}`
+      await oracle.call('ACL', 'SETUSER', changed, 'reset', 'on', '>old-pw', '~*', '+ping')
+      try {
+        const token = (await as(TOKEN, ['ACL', 'RESTTOKEN', changed, 'old-pw'])).json.result
+        // Several requests at once, so the user's pool holds authenticated connections.
+        const warm = await Promise.all(Array.from({ length: 8 }, () => as(token, ['PING'])))
+        for (const res of warm) expectResult(res, 'PONG')
+        expectResult(await as(TOKEN, change(changed)), 'OK')
+        const after = await Promise.all(Array.from({ length: 8 }, () => as(token, ['PING'])))
+        for (const res of after) {
+          expectError(res, 400, /^WRONGPASS invalid username-password pair or user is disabled\.$/)
+        }
+      } finally {
+        await oracle.call('ACL', 'DELUSER', changed)
+      }
+    },
+  )
+
   test("the official SDK with a minted token: the user's commands run, the others reject with Redis's NOPERM", async () => {
     const token = (await as(TOKEN, ['ACL', 'RESTTOKEN', user, password])).json.result
     const redis = new Redis({ url: gw.url, token, enableTelemetry: false })

@@ -39,10 +39,22 @@ pub async fn run(state: &State, pool: &Pool, commands: &[Command], keep_raw: boo
         }
         Ok::<_, GatewayError>(replies)
     };
-    let replies =
-        tokio::time::timeout(timeout, exchange).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
+    let outcome = tokio::time::timeout(timeout, exchange).await;
+    // Whatever the outcome, an ACL change may have reached Redis: users' connections re-authenticate.
+    if commands.iter().any(changes_acl_users) {
+        state.tokens.retire_user_connections();
+    }
+    let replies = outcome.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
     conn.release();
     Ok(replies)
+}
+
+/// `ACL SETUSER`, `DELUSER` or `LOAD`: a user's password, rules or existence may have changed.
+fn changes_acl_users(command: &Command) -> bool {
+    command.first().is_some_and(|name| name.eq_ignore_ascii_case(b"ACL"))
+        && command
+            .get(1)
+            .is_some_and(|sub| [&b"SETUSER"[..], b"DELUSER", b"LOAD"].iter().any(|verb| sub.eq_ignore_ascii_case(verb)))
 }
 
 /// Puts back the SHA-1 a client knows its script by (see [`crate::scripts::Restore`]).
