@@ -66,6 +66,14 @@ describe('a key-locking script', () => {
       "local r = _G['redis'].pcall('SET', ARGV[1], 'x') if r.err then return redis.error_reply(r.err) end return r",
     ],
     ["rawget(_G, 'redis').call", "return rawget(_G, 'redis').call('SET', ARGV[1], 'x')"],
+    [
+      'getmetatable(redis).__index.call',
+      "local m = getmetatable(redis) return (type(m) == 'table' and m.__index or redis).call('SET', ARGV[1], 'x')",
+    ],
+    [
+      'getmetatable(_G).__index.redis.call',
+      "local m = getmetatable(_G) return (type(m) == 'table' and m.__index or _G).redis.call('SET', ARGV[1], 'x')",
+    ],
   ])('the global redis reached through %s is checked too', async (_name, body) => {
     const other = uniqueKey('kl-global')
     const res = await cmd(['EVAL', fresh(body), 0, other])

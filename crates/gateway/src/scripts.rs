@@ -60,15 +60,16 @@ pub const KEY_LOCKING_PREAMBLE: &str = concat!(
     "call = function(...) local e = undeclared(...) if not e then local reply = rpcall(...) ",
     "if type(reply) ~= 'table' or not reply.err then return reply end e = reply end raise(e) end, ",
     "pcall = function(...) return undeclared(...) or rpcall(...) end",
-    "}, {__index = r}) end)(redis) ",
+    "}, {__index = r, __metatable = false}) end)(redis) ",
     // The global `redis` is reachable through `_G` too (`_G.redis`, `rawget(_G, 'redis')`): a
     // local `_G` whose own `redis` field is the checked one, every other global read through, and
     // writes passed on to the real globals (which Redis keeps read-only); a local `rawget` that
-    // reads any other name of it from the real globals.
-    "local _G = setmetatable({redis = redis}, {__index = _G, __newindex = _G}) ",
-    "local rawget = (function(raw, proxy, real) return function(t, k) ",
-    "if rawequal(t, proxy) and k ~= 'redis' then return raw(real, k) end return raw(t, k) end end)",
-    "(rawget, _G, getmetatable(_G).__index) ",
+    // reads any other name of it from the real globals. Neither metatable is handed out
+    // (`__metatable`): its `__index` is the real `redis`, or the real globals.
+    "local _G, rawget = (function(g, raw, checked) ",
+    "local proxy = setmetatable({redis = checked}, {__index = g, __newindex = g, __metatable = false}) ",
+    "return proxy, function(t, k) if rawequal(t, proxy) and k ~= 'redis' then return raw(g, k) end ",
+    "return raw(t, k) end end)(_G, rawget, redis) ",
 );
 
 /// The MONITOR arguments of the preamble's key check (`[0 lua] "command" "GetKeys" …`).
