@@ -8,7 +8,7 @@ const { Redis } = require('@upstash/redis')
 const { startGateway } = require('../../lib/gateway')
 const { startDevStack } = require('../../lib/dev-stack')
 const { env, uniqueKey } = require('../support')
-const { send, openStream, expectError, expectResult, direct } = require('./support')
+const { send, openStream, expectError, expectResult, direct, within } = require('./support')
 const { generateAll, body, TARGET, KEYS_TARGET } = require('../../scripts/generate-read-commands')
 
 const TOKEN = 'tokens-standard-token'
@@ -373,6 +373,35 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
       headers: { accept: 'text/event-stream' },
     })
     expectError(res, 400, /^NOPERM.*monitor/)
+  })
+
+  test('an ACL user’s /subscribe stream ends when that user is given another password through the gateway; others go on', async () => {
+    const streamer = `stream-user-${process.pid}`
+    const bystander = `bystander-user-${process.pid}`
+    const channel = uniqueKey('acl-stream')
+    await oracle.call('ACL', 'SETUSER', streamer, 'reset', 'on', '>stream-pw', '&*', '+subscribe', '+ping')
+    await oracle.call('ACL', 'SETUSER', bystander, 'reset', 'on', '>by-pw', '&*', '+subscribe', '+ping')
+    const streams = []
+    try {
+      const mine = (await as(TOKEN, ['ACL', 'RESTTOKEN', streamer, 'stream-pw'])).json.result
+      const theirs = (await as(TOKEN, ['ACL', 'RESTTOKEN', bystander, 'by-pw'])).json.result
+      const path = `/subscribe/${encodeURIComponent(channel)}`
+      const [a, b, std] = await Promise.all([
+        openStream(path, { url: gw.url, token: mine }),
+        openStream(path, { url: gw.url, token: theirs }),
+        openStream(path, { url: gw.url, token: TOKEN }),
+      ])
+      streams.push(a, b, std)
+      for (const s of streams) await s.waitFor((e) => e.startsWith('subscribe,'), 5000)
+      expectResult(await as(TOKEN, ['ACL', 'SETUSER', streamer, 'resetpass', '>new-stream-pw']), 'OK')
+      await within(a.ended, 5000, 'the changed user’s stream ends')
+      expectResult(await as(TOKEN, ['PUBLISH', channel, 'still']), 2)
+      await b.waitFor('message,' + channel + ',still', 5000)
+      await std.waitFor('message,' + channel + ',still', 5000)
+    } finally {
+      for (const s of streams) s.close()
+      await oracle.call('ACL', 'DELUSER', streamer, bystander)
+    }
   })
 
   test('an ACL user’s stream runs as that user: a channel outside its rules is Redis’s NOPERM', async () => {

@@ -40,21 +40,34 @@ pub async fn run(state: &State, pool: &Pool, commands: &[Command], keep_raw: boo
         Ok::<_, GatewayError>(replies)
     };
     let outcome = tokio::time::timeout(timeout, exchange).await;
-    // Whatever the outcome, an ACL change may have reached Redis: users' connections re-authenticate.
-    if commands.iter().any(changes_acl_users) {
-        state.tokens.retire_user_connections();
+    // Whatever the outcome, an ACL change may have reached Redis: those users' connections
+    // authenticate again.
+    for command in commands {
+        if let Some(names) = changed_acl_users(command) {
+            state.tokens.retire_user_connections(names);
+        }
     }
     let replies = outcome.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
     conn.release();
     Ok(replies)
 }
 
-/// `ACL SETUSER`, `DELUSER` or `LOAD`: a user's password, rules or existence may have changed.
-fn changes_acl_users(command: &Command) -> bool {
-    command.first().is_some_and(|name| name.eq_ignore_ascii_case(b"ACL"))
-        && command
-            .get(1)
-            .is_some_and(|sub| [&b"SETUSER"[..], b"DELUSER", b"LOAD"].iter().any(|verb| sub.eq_ignore_ascii_case(verb)))
+/// The ACL users whose password, rules or existence `command` may change: `ACL SETUSER <name> …`,
+/// `ACL DELUSER <name>…`, or `None` (all of them) for `ACL LOAD`.
+fn changed_acl_users(command: &Command) -> Option<Option<&[Vec<u8>]>> {
+    if !command.first()?.eq_ignore_ascii_case(b"ACL") {
+        return None;
+    }
+    let sub = command.get(1)?;
+    if sub.eq_ignore_ascii_case(b"SETUSER") {
+        Some(Some(command.get(2..3)?))
+    } else if sub.eq_ignore_ascii_case(b"DELUSER") {
+        Some(Some(&command[2..]))
+    } else if sub.eq_ignore_ascii_case(b"LOAD") {
+        Some(None)
+    } else {
+        None
+    }
 }
 
 /// Puts back the SHA-1 a client knows its script by (see [`crate::scripts::Restore`]).

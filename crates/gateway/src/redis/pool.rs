@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 use super::{Connection, OwnConnections};
 use crate::{GatewayError, RedisTarget};
@@ -26,6 +26,8 @@ struct Inner {
     idle: Mutex<Vec<Connection>>,
     /// Bumped by [`Pool::retire`]: a connection lent out before is closed when given back.
     generation: AtomicU64,
+    /// Told each [`Pool::retire`], so streams on this pool's dedicated connections end too.
+    retired: watch::Sender<u64>,
     permits: Arc<Semaphore>,
     /// The local addresses of the gateway's connections to Redis, shared by the ACL users' pools
     /// (a monitor leaves their handshakes out too).
@@ -48,6 +50,7 @@ impl Pool {
                 for_user: false,
                 idle: Mutex::new(Vec::new()),
                 generation: AtomicU64::new(0),
+                retired: watch::Sender::new(0),
                 permits,
                 own,
             }),
@@ -72,7 +75,8 @@ impl Pool {
         Connection::open_checking_credentials(&self.inner.target, self.inner.max_reply, &self.inner.own).await.map(drop)
     }
 
-    /// Closes every connection this pool holds (idle ones now, lent ones when given back), so the
+    /// Closes every connection this pool holds (idle ones now, lent ones when given back, streams'
+    /// through [`Pool::retired`]), so the
     /// next request dials and authenticates afresh: an ACL user's pool after that user changed, as
     /// Redis leaves connections already authenticated with a password since changed or a user since
     /// disabled.
@@ -80,8 +84,18 @@ impl Pool {
         // Bumped under the idle lock, so a connection given back concurrently is either cleared
         // here or sees the new generation.
         let mut idle = self.inner.idle.lock().expect("pool lock");
-        self.inner.generation.fetch_add(1, Ordering::Relaxed);
+        let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
         idle.clear();
+        self.inner.retired.send_replace(generation);
+    }
+
+    /// Completes at this pool's next [`Pool::retire`] (counted from this call): a stream on one of
+    /// its dedicated connections ends with it, as its requests authenticate again.
+    pub fn retired(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut changes = self.inner.retired.subscribe();
+        async move {
+            let _ = changes.changed().await;
+        }
     }
 
     /// The local addresses of every connection the gateway holds to Redis right now.
