@@ -122,6 +122,8 @@ impl Pool {
             .await
             .map_err(|_| GatewayError::PoolExhausted { waited_ms: self.inner.wait.as_millis(), size: self.inner.size })?
             .expect("the pool semaphore is never closed");
+        // Read before a connection is taken or dialled: one dialled across a retire is not kept.
+        let generation = self.inner.generation.load(Ordering::Relaxed);
         let reused = loop {
             let candidate = self.inner.idle.lock().expect("pool lock").pop();
             match candidate {
@@ -134,7 +136,6 @@ impl Pool {
             Some(conn) => conn,
             None => self.inner.dial().await?,
         };
-        let generation = self.inner.generation.load(Ordering::Relaxed);
         Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), generation, _permit: permit })
     }
 }
