@@ -59,6 +59,35 @@ describe('a key-locking script', () => {
     expect(await redis.mget(a, stray)).toEqual([null, null])
   })
 
+  test.each([
+    ['_G.redis.call', "return _G.redis.call('SET', ARGV[1], 'x')"],
+    [
+      "_G['redis'].pcall",
+      "local r = _G['redis'].pcall('SET', ARGV[1], 'x') if r.err then return redis.error_reply(r.err) end return r",
+    ],
+    ["rawget(_G, 'redis').call", "return rawget(_G, 'redis').call('SET', ARGV[1], 'x')"],
+    [
+      'getmetatable(redis).__index.call',
+      "local m = getmetatable(redis) return (type(m) == 'table' and m.__index or redis).call('SET', ARGV[1], 'x')",
+    ],
+    [
+      'getmetatable(_G).__index.redis.call',
+      "local m = getmetatable(_G) return (type(m) == 'table' and m.__index or _G).redis.call('SET', ARGV[1], 'x')",
+    ],
+  ])('the global redis reached through %s is checked too', async (_name, body) => {
+    const other = uniqueKey('kl-global')
+    const res = await cmd(['EVAL', fresh(body), 0, other])
+    expectError(res, 400)
+    expect(res.json.error.startsWith(UNDECLARED + other)).toBe(true)
+    expect(await redis.get(other)).toBeNull()
+    // Globals stay read-only, as Redis keeps them, and other globals stay reachable.
+    expectResult(await cmd(['EVAL', fresh("return {type(_G.cjson), type(rawget(_G, 'string'))}"), 0]), [
+      'table',
+      'table',
+    ])
+    expect((await cmd(['EVAL', fresh('_G.made_up = 1 return 1'), 0])).status).toBe(400)
+  })
+
   test('commands without keys run; Redis errors keep their text and the user line number', async () => {
     expectResult(await cmd(['EVAL', fresh("return {redis.call('PING'), #redis.call('TIME')}"), 0]), ['PONG', 2])
     const script = fresh("local x = 1\nlocal r = redis.call('NOSUCHCOMMAND')\nreturn r")

@@ -32,13 +32,11 @@ describe('body size limit', () => {
 
   test("an ~11 MB raw path-form body → 400, Upstash's text", async () => {
     const k = uniqueKey('big-raw')
-    const res = await send({
-      path: `/set/${encodeURIComponent(k)}`,
-      body: Buffer.alloc(11 * MB, 0x61),
-      timeoutMs: 30000,
-    })
+    const path = `/set/${encodeURIComponent(k)}`
+    const res = await send({ path, body: Buffer.alloc(11 * MB, 0x61), timeoutMs: 30000 })
     expectError(res, 400)
-    expect(res.json.error).toBe(tooLarge(10 * MB, 11 * MB))
+    // The path is part of the path form's command, and of its size.
+    expect(res.json.error).toBe(tooLarge(10 * MB, 11 * MB + path.length))
     await expectServing()
     expectResult(await cmd(['EXISTS', k]), 0)
   }, 40000)
@@ -96,8 +94,26 @@ describe('a configured request size (maxRequestSize / --max-request-size)', () =
     ]) {
       const res = await post({ path, body })
       expectError(res, 400)
-      expect(res.json.error).toBe(tooLarge(1000, Buffer.byteLength(body)))
+      // The path form's command is its path too: the request's size counts it with the body.
+      const size = Buffer.byteLength(body) + (path.startsWith('/set/') ? path.length : 0)
+      expect(res.json.error).toBe(tooLarge(1000, size))
     }
+  })
+
+  test('the path form counts its path and query: a value in the URL over the limit gets the same answer, nothing set', async () => {
+    const k = uniqueKey('cap-url')
+    const big = 'u'.repeat(1500)
+    for (const path of [`/set/${k}/${big}`, `/set/${k}?${big}=1`, `/?${big}`]) {
+      const res = await post({ path })
+      expectError(res, 400)
+      expect(res.json.error).toBe(tooLarge(1000, path.length))
+    }
+    expectResult(await post({ body: ['EXISTS', k] }), 0)
+    // Under the limit the path form runs as before, its size counted the same way.
+    const fits = `/set/${k}/${'u'.repeat(1000 - `/set/${k}/`.length)}`
+    expect(fits.length).toBe(1000)
+    expectResult(await post({ path: fits }), 'OK')
+    expectResult(await post({ path: `${fits.slice(0, -1)}?` }), 'OK')
   })
 
   test('a body sent without Content-Length (chunked) gets the same answer with its exact size', async () => {

@@ -21,6 +21,9 @@ const REFUSED = [
   ['MULTI', () => ['MULTI']],
   ['EXEC', () => ['EXEC']],
   ['SUBSCRIBE', (k) => ['SUBSCRIBE', k]],
+  // A subcommand that changes connection state: the pooled connection's next EVAL would open a
+  // Lua debugging session instead of running the script.
+  ['SCRIPT DEBUG', () => ['SCRIPT', 'DEBUG', 'YES']],
   ['BLPOP', (k) => ['blpop', k, '0']], // lower case too
 ]
 const QUICK_MS = 1000
@@ -70,5 +73,9 @@ describe('refused commands', () => {
     for (const res of results) expectResult(res, 'OK')
     expectResult(await cmd(['MGET', `${k}:0`, `${k}:19`]), ['0', '19'])
     expectResult(await cmd(['PING']), 'PONG')
+    const evals = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => cmd(['EVAL', 'return ARGV[1]', '0', String(i)])),
+    )
+    evals.forEach((res, i) => expectResult(res, String(i)))
   })
 })

@@ -8,7 +8,7 @@ const { Redis } = require('@upstash/redis')
 const { startGateway } = require('../../lib/gateway')
 const { startDevStack } = require('../../lib/dev-stack')
 const { env, uniqueKey } = require('../support')
-const { send, openStream, expectError, expectResult, direct } = require('./support')
+const { send, openStream, expectError, expectResult, direct, within } = require('./support')
 const { generateAll, body, TARGET, KEYS_TARGET } = require('../../scripts/generate-read-commands')
 
 const TOKEN = 'tokens-standard-token'
@@ -254,6 +254,30 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
     expectResult(await as(TOKEN, ['PING']), 'PONG')
   })
 
+  test.each([
+    ['given another password', (u) => ['ACL', 'SETUSER', u, 'resetpass', '>changed-pw']],
+    ['disabled', (u) => ['ACL', 'SETUSER', u, 'off']],
+  ])(
+    'a minted token of a user since %s through the gateway gets WRONGPASS at once, on every request',
+    async (_how, change) => {
+      const changed = `changed-user-${process.pid}-${_how.length}`
+      await oracle.call('ACL', 'SETUSER', changed, 'reset', 'on', '>old-pw', '~*', '+ping')
+      try {
+        const token = (await as(TOKEN, ['ACL', 'RESTTOKEN', changed, 'old-pw'])).json.result
+        // Several requests at once, so the user's pool holds authenticated connections.
+        const warm = await Promise.all(Array.from({ length: 8 }, () => as(token, ['PING'])))
+        for (const res of warm) expectResult(res, 'PONG')
+        expectResult(await as(TOKEN, change(changed)), 'OK')
+        const after = await Promise.all(Array.from({ length: 8 }, () => as(token, ['PING'])))
+        for (const res of after) {
+          expectError(res, 400, /^WRONGPASS invalid username-password pair or user is disabled\.$/)
+        }
+      } finally {
+        await oracle.call('ACL', 'DELUSER', changed)
+      }
+    },
+  )
+
   test("the official SDK with a minted token: the user's commands run, the others reject with Redis's NOPERM", async () => {
     const token = (await as(TOKEN, ['ACL', 'RESTTOKEN', user, password])).json.result
     const redis = new Redis({ url: gw.url, token, enableTelemetry: false })
@@ -294,6 +318,33 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
     expectError(res, 400, /cannot run inside a transaction/)
   })
 
+  test('/pipeline runs ACL RESTTOKEN in its place: after the ACL SETUSER before it, before the commands after it', async () => {
+    const piped = `piped-user-${process.pid}`
+    const k = uniqueKey('piped-mint')
+    try {
+      const res = await as(
+        TOKEN,
+        [
+          ['ACL', 'SETUSER', piped, 'reset', 'on', '>piped-pw', '~*', '+ping'],
+          ['ACL', 'RESTTOKEN', piped, 'piped-pw'],
+          ['SET', k, 'after'],
+          ['ACL', 'RESTTOKEN', piped, 'wrong-pw'],
+          ['GET', k],
+        ],
+        { path: '/pipeline' },
+      )
+      expect(res.status).toBe(200)
+      expect(res.json[0]).toEqual({ result: 'OK' })
+      expect(res.json[1].result).toMatch(/^[0-9a-f]{64}$/)
+      expect(res.json[2]).toEqual({ result: 'OK' })
+      expect(res.json[3]).toEqual({ error: 'WRONGPASS invalid username-password pair or user is disabled.' })
+      expect(res.json[4]).toEqual({ result: 'after' })
+      expectResult(await as(res.json[1].result, ['PING']), 'PONG')
+    } finally {
+      await oracle.call('ACL', 'DELUSER', piped)
+    }
+  })
+
   test('ACL GENTOKEN: the token is the password to set, and at once that user’s REST token', async () => {
     const other = `gen-user-${process.pid}`
     const generated = await as(TOKEN, ['ACL', 'GENTOKEN', other, 'my-own-password'])
@@ -322,6 +373,35 @@ describe('ACL RESTTOKEN / ACL GENTOKEN', () => {
       headers: { accept: 'text/event-stream' },
     })
     expectError(res, 400, /^NOPERM.*monitor/)
+  })
+
+  test('an ACL user’s /subscribe stream ends when that user is given another password through the gateway; others go on', async () => {
+    const streamer = `stream-user-${process.pid}`
+    const bystander = `bystander-user-${process.pid}`
+    const channel = uniqueKey('acl-stream')
+    await oracle.call('ACL', 'SETUSER', streamer, 'reset', 'on', '>stream-pw', '&*', '+subscribe', '+ping')
+    await oracle.call('ACL', 'SETUSER', bystander, 'reset', 'on', '>by-pw', '&*', '+subscribe', '+ping')
+    const streams = []
+    try {
+      const mine = (await as(TOKEN, ['ACL', 'RESTTOKEN', streamer, 'stream-pw'])).json.result
+      const theirs = (await as(TOKEN, ['ACL', 'RESTTOKEN', bystander, 'by-pw'])).json.result
+      const path = `/subscribe/${encodeURIComponent(channel)}`
+      const [a, b, std] = await Promise.all([
+        openStream(path, { url: gw.url, token: mine }),
+        openStream(path, { url: gw.url, token: theirs }),
+        openStream(path, { url: gw.url, token: TOKEN }),
+      ])
+      streams.push(a, b, std)
+      for (const s of streams) await s.waitFor((e) => e.startsWith('subscribe,'), 5000)
+      expectResult(await as(TOKEN, ['ACL', 'SETUSER', streamer, 'resetpass', '>new-stream-pw']), 'OK')
+      await within(a.ended, 5000, 'the changed user’s stream ends')
+      expectResult(await as(TOKEN, ['PUBLISH', channel, 'still']), 2)
+      await b.waitFor('message,' + channel + ',still', 5000)
+      await std.waitFor('message,' + channel + ',still', 5000)
+    } finally {
+      for (const s of streams) s.close()
+      await oracle.call('ACL', 'DELUSER', streamer, bystander)
+    }
   })
 
   test('an ACL user’s stream runs as that user: a channel outside its rules is Redis’s NOPERM', async () => {

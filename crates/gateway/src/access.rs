@@ -94,6 +94,21 @@ impl Tokens {
         (users.len(), minted.len())
     }
 
+    /// Closes the connections of the pools of the ACL users `names` (of every ACL user for `None`;
+    /// see [`Pool::retire`]): after an `ACL` command that may have changed them, each next request
+    /// authenticates again, so a changed password or a disabled user refuses the old token at once
+    /// rather than once its pooled connections happen to be replaced.
+    pub fn retire_user_connections(&self, names: Option<&[Vec<u8>]>) {
+        let minted = self.minted.lock().expect("token lock");
+        let mut seen: HashSet<*const AclUser> = HashSet::new();
+        for entry in minted.iter() {
+            let named = names.is_none_or(|names| names.iter().any(|n| n == entry.user.name.as_bytes()));
+            if named && seen.insert(Arc::as_ptr(&entry.user)) {
+                entry.user.pool.retire();
+            }
+        }
+    }
+
     /// The caller a presented token stands for. Every known token is compared, each in constant
     /// time, whichever matches: timing says neither how much of a guess was right nor which token
     /// it resembled.

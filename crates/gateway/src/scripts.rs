@@ -8,7 +8,9 @@
 //! declared in KEYS. The gateway puts [`KEY_LOCKING_PREAMBLE`] in front of the script's body: a
 //! local `redis` whose `call` and `pcall` first ask Redis itself for the command's keys
 //! (`COMMAND GETKEYS`, the same key extraction Redis uses; one source of truth) and fail with
-//! Upstash's error for a key not in KEYS (`call` raises it, `pcall` returns it). The preamble has
+//! Upstash's error for a key not in KEYS (`call` raises it, `pcall` returns it), and a local `_G`
+//! that hands out that `redis` too. A chunk compiled with `loadstring` sees the real globals (Redis
+//! offers no `setfenv` to change that): the one way around the checks, documented. The preamble has
 //! no newline, so line numbers in the script's errors stay the user's (except after a tail call,
 //! `return redis.call(…)`: Lua keeps no frame for the caller of a Lua function it tail-calls, and
 //! the error then names line 2). A script without the flag reaches Redis byte for byte as sent.
@@ -58,7 +60,16 @@ pub const KEY_LOCKING_PREAMBLE: &str = concat!(
     "call = function(...) local e = undeclared(...) if not e then local reply = rpcall(...) ",
     "if type(reply) ~= 'table' or not reply.err then return reply end e = reply end raise(e) end, ",
     "pcall = function(...) return undeclared(...) or rpcall(...) end",
-    "}, {__index = r}) end)(redis) ",
+    "}, {__index = r, __metatable = false}) end)(redis) ",
+    // The global `redis` is reachable through `_G` too (`_G.redis`, `rawget(_G, 'redis')`): a
+    // local `_G` whose own `redis` field is the checked one, every other global read through, and
+    // writes passed on to the real globals (which Redis keeps read-only); a local `rawget` that
+    // reads any other name of it from the real globals. Neither metatable is handed out
+    // (`__metatable`): its `__index` is the real `redis`, or the real globals.
+    "local _G, rawget = (function(g, raw, checked) ",
+    "local proxy = setmetatable({redis = checked}, {__index = g, __newindex = g, __metatable = false}) ",
+    "return proxy, function(t, k) if rawequal(t, proxy) and k ~= 'redis' then return raw(g, k) end ",
+    "return raw(t, k) end end)(_G, rawget, redis) ",
 );
 
 /// The MONITOR arguments of the preamble's key check (`[0 lua] "command" "GetKeys" …`).

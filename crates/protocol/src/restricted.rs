@@ -62,8 +62,9 @@ const ADMINISTRATIVE: &[&str] = &[
     "ASKING",
 ];
 /// Refused only in some forms: XREAD/XREADGROUP with BLOCK, CONFIG other than GET and SET of
-/// `notify-keyspace-events`.
-const BY_ARGUMENTS: &[&str] = &["XREAD", "XREADGROUP", "CONFIG"];
+/// `notify-keyspace-events`, SCRIPT DEBUG (it puts the connection into the Lua debugger, so the
+/// next request's EVAL on that pooled connection would start a debugging session).
+const BY_ARGUMENTS: &[&str] = &["XREAD", "XREADGROUP", "CONFIG", "SCRIPT"];
 
 /// The one CONFIG parameter Upstash lets a client set.
 const SETTABLE_CONFIG: &[u8] = b"notify-keyspace-events";
@@ -109,6 +110,10 @@ pub fn restriction<A: AsRef<[u8]>>(command: &[A]) -> Option<Restriction> {
         b"XREAD" => xread_blocks(&command[1..], false).then_some(Restriction::Blocking),
         b"XREADGROUP" => xread_blocks(&command[1..], true).then_some(Restriction::Blocking),
         b"CONFIG" => (!config_allowed(&command[1..])).then_some(Restriction::Administrative),
+        b"SCRIPT" => command
+            .get(1)
+            .is_some_and(|sub| sub.as_ref().eq_ignore_ascii_case(b"DEBUG"))
+            .then_some(Restriction::ConnectionState),
         _ => None,
     }
 }
@@ -116,7 +121,10 @@ pub fn restriction<A: AsRef<[u8]>>(command: &[A]) -> Option<Restriction> {
 /// The error text for a refused command, or `None` when it may run.
 pub fn refusal<A: AsRef<[u8]>>(command: &[A]) -> Option<String> {
     let kind = restriction(command)?;
-    let name = String::from_utf8_lossy(command[0].as_ref()).to_ascii_uppercase();
+    let mut name = String::from_utf8_lossy(command[0].as_ref()).to_ascii_uppercase();
+    if name == "SCRIPT" {
+        name.push_str(" DEBUG");
+    }
     Some(match kind {
         Restriction::Blocking if name.starts_with("XREAD") => format!(
             "ERR {name} with BLOCK is not available over the REST API: it would hold a connection. Call {name} without BLOCK, or follow the stream with the resumable stream helper (require('@fragment/redis-native/stream')), which reads after pub/sub notifications"
@@ -241,6 +249,9 @@ mod tests {
         );
         assert_eq!(check(&["select", "1"]), Some(Restriction::ConnectionState));
         assert_eq!(check(&["Client", "list"]), Some(Restriction::ConnectionState));
+        assert_eq!(check(&["script", "Debug", "yes"]), Some(Restriction::ConnectionState));
+        assert_eq!(check(&["SCRIPT", "LOAD", "return 1"]), None);
+        assert_eq!(check(&["SCRIPT"]), None);
         assert_eq!(check(&["multi"]), Some(Restriction::Transaction));
         assert_eq!(check(&["subscribe", "c"]), Some(Restriction::Streaming));
         assert_eq!(check(&["shutdown"]), Some(Restriction::Administrative));
@@ -322,6 +333,7 @@ mod tests {
         assert!(m.starts_with("ERR BLPOP") && m.contains("LPOP"), "{m}");
         assert!(refusal(&["watch", "k"]).unwrap().contains("/multi-exec"));
         assert!(refusal(&["select", "1"]).unwrap().contains("keyPrefix"));
+        assert!(refusal(&["script", "debug", "yes"]).unwrap().starts_with("ERR SCRIPT DEBUG changes connection state"));
         assert!(!refusal(&["wait", "1", "0"]).unwrap().contains("LPOP"));
         assert!(refusal(&["monitor"]).unwrap().contains("/monitor"));
         for sharded in ["ssubscribe", "SUNSUBSCRIBE"] {

@@ -39,10 +39,35 @@ pub async fn run(state: &State, pool: &Pool, commands: &[Command], keep_raw: boo
         }
         Ok::<_, GatewayError>(replies)
     };
-    let replies =
-        tokio::time::timeout(timeout, exchange).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
+    let outcome = tokio::time::timeout(timeout, exchange).await;
+    // Whatever the outcome, an ACL change may have reached Redis: those users' connections
+    // authenticate again.
+    for command in commands {
+        if let Some(names) = changed_acl_users(command) {
+            state.tokens.retire_user_connections(names);
+        }
+    }
+    let replies = outcome.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
     conn.release();
     Ok(replies)
+}
+
+/// The ACL users whose password, rules or existence `command` may change: `ACL SETUSER <name> …`,
+/// `ACL DELUSER <name>…`, or `None` (all of them) for `ACL LOAD`.
+fn changed_acl_users(command: &Command) -> Option<Option<&[Vec<u8>]>> {
+    if !command.first()?.eq_ignore_ascii_case(b"ACL") {
+        return None;
+    }
+    let sub = command.get(1)?;
+    if sub.eq_ignore_ascii_case(b"SETUSER") {
+        Some(Some(command.get(2..3)?))
+    } else if sub.eq_ignore_ascii_case(b"DELUSER") {
+        Some(Some(&command[2..]))
+    } else if sub.eq_ignore_ascii_case(b"LOAD") {
+        Some(None)
+    } else {
+        None
+    }
 }
 
 /// Puts back the SHA-1 a client knows its script by (see [`crate::scripts::Restore`]).

@@ -57,6 +57,8 @@ pub async fn stream(state: Arc<State>, caller: &Caller) -> Result<Response<Body>
         .clone()
         .try_acquire_owned()
         .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
+    // Taken before the dial: an ACL user changed from now on ends the monitor (see `Pool::retired`).
+    let retired = caller.pool(&state).retired();
     let mut conn = caller.pool(&state).dedicated().await?;
     let timeout = state.config.request_timeout;
     let confirm = async {
@@ -73,7 +75,11 @@ pub async fn stream(state: Arc<State>, caller: &Caller) -> Result<Response<Body>
     let (keepalive, shutdown) = (state.config.keepalive_interval, state.shutdown.clone());
     let pump_state = state.clone();
     tokio::spawn(async move {
-        pump(conn, tx, keepalive, shutdown, pump_state.pool.own_connections()).await;
+        // Dropping the pump drops its connection and its sender: the client's stream ends.
+        tokio::select! {
+            _ = pump(conn, tx, keepalive, shutdown, pump_state.pool.own_connections()) => {}
+            _ = retired => {}
+        }
         drop(permit);
     });
 

@@ -11,6 +11,9 @@ use crate::state::{ResponseEncoding, State};
 use crate::GatewayError;
 
 /// `POST /pipeline`: every command runs, in order, on one connection; a failure stays in its slot.
+///
+/// An `ACL RESTTOKEN`/`GENTOKEN` is answered by the gateway in its place: the commands before it
+/// have run (an `ACL SETUSER` there decides whether the password holds), those after it run after.
 pub async fn pipeline(
     state: &State,
     caller: &Caller,
@@ -20,8 +23,11 @@ pub async fn pipeline(
     let mut slots: Vec<Option<Reply>> = Vec::with_capacity(commands.len());
     let mut to_send = Vec::with_capacity(commands.len());
     let mut expected_shas = Vec::with_capacity(commands.len());
+    let mut sent: Vec<Reply> = Vec::with_capacity(commands.len());
     for mut command in commands {
-        if let Some(minted) = acl::answer(state, caller, &command).await {
+        if acl::is_token_command(&command) {
+            flush(state, caller, &mut to_send, &mut expected_shas, response_encoding, &mut sent).await?;
+            let minted = acl::answer(state, caller, &command).await.expect("a token command");
             slots.push(Some(minted.unwrap_or_else(|e| refused(e.to_string()))));
             continue;
         }
@@ -34,15 +40,8 @@ pub async fn pipeline(
             }
         }
     }
-    let replies = if to_send.is_empty() {
-        Vec::new()
-    } else {
-        run(state, caller.pool(state), &to_send, response_encoding == ResponseEncoding::Resp2).await?
-    };
-    let mut fresh = replies.into_iter().zip(expected_shas).map(|(mut reply, sha)| {
-        restore_sha(&mut reply, sha);
-        reply
-    });
+    flush(state, caller, &mut to_send, &mut expected_shas, response_encoding, &mut sent).await?;
+    let mut fresh = sent.into_iter();
     let replies: Vec<Reply> = slots
         .into_iter()
         .map(|slot| slot.unwrap_or_else(|| fresh.next().expect("one reply per sent command")))
@@ -59,4 +58,25 @@ pub async fn pipeline(
             replies.into_iter().flat_map(|r| r.raw.unwrap_or_default()).collect::<Vec<u8>>(),
         ),
     })
+}
+
+/// Runs the commands gathered so far (if any) and appends their replies, SHA-1s restored, to `sent`.
+async fn flush(
+    state: &State,
+    caller: &Caller,
+    to_send: &mut Vec<Command>,
+    expected_shas: &mut Vec<Option<crate::scripts::Restore>>,
+    response_encoding: ResponseEncoding,
+    sent: &mut Vec<Reply>,
+) -> Result<(), GatewayError> {
+    if to_send.is_empty() {
+        return Ok(());
+    }
+    let replies = run(state, caller.pool(state), to_send, response_encoding == ResponseEncoding::Resp2).await?;
+    to_send.clear();
+    sent.extend(replies.into_iter().zip(expected_shas.drain(..)).map(|(mut reply, sha)| {
+        restore_sha(&mut reply, sha);
+        reply
+    }));
+    Ok(())
 }

@@ -53,6 +53,8 @@ pub async fn stream(
         .clone()
         .try_acquire_owned()
         .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
+    // Taken before the dial: an ACL user changed from now on ends the stream (see `Pool::retired`).
+    let retired = caller.pool(&state).retired();
     let mut conn = caller.pool(&state).dedicated().await?;
     let verb: &[u8] = match kind {
         Kind::Channels => b"SUBSCRIBE",
@@ -77,7 +79,11 @@ pub async fn stream(
     tokio::time::timeout(timeout, confirm).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
     let (keepalive, shutdown) = (state.config.keepalive_interval, state.shutdown.clone());
     tokio::spawn(async move {
-        pump(conn, tx, keepalive, shutdown).await;
+        // Dropping the pump drops its connection and its sender: the client's stream ends.
+        tokio::select! {
+            _ = pump(conn, tx, keepalive, shutdown) => {}
+            _ = retired => {}
+        }
         drop(permit);
     });
 

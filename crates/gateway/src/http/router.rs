@@ -145,6 +145,7 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
             let response_encoding = requested.response_encoding()?;
             let body = read_body(req, &state).await?;
             let command = if body.is_empty() {
+                within_request_size(&state, target_len(&path, query.as_deref()), 0)?;
                 parse_path_command(&path, query.as_deref(), &body)?
             } else {
                 parse_command(&body)?
@@ -157,13 +158,35 @@ async fn route(req: Request<Incoming>, state: Arc<State>, seen: &mut Seen) -> Re
             seen.line.route = "/<command>/…";
             simulate_fault(&state, &mut seen.fault).await?;
             let response_encoding = requested.response_encoding()?;
-            let body = read_body(req, &state).await?;
+            let target = target_len(&path, query.as_deref());
+            within_request_size(&state, target, 0)?;
+            let body = read_body(req, &state).await.map_err(|e| match e {
+                GatewayError::RequestTooLarge { limit, actual } => {
+                    GatewayError::RequestTooLarge { limit, actual: actual + target }
+                }
+                other => other,
+            })?;
+            within_request_size(&state, target, body.len())?;
             let command = parse_path_command(&path, query.as_deref(), &body)?;
             seen.line.commands([&command]);
             Stats::count(&state.stats.commands, 1);
             command::single(&state, &caller, command, response_encoding).await
         }
     }
+}
+
+/// The path form carries its command in the request target (`/set/k/v?EX=10`) as well as the body,
+/// so Upstash's max request size counts both: the target's bytes as sent, plus the body's.
+fn target_len(path: &str, query: Option<&str>) -> usize {
+    path.len() + query.map_or(0, |q| 1 + q.len())
+}
+
+fn within_request_size(state: &State, target: usize, body: usize) -> Result<(), GatewayError> {
+    let (limit, actual) = (state.config.max_request_size, target + body);
+    if actual > limit {
+        return Err(GatewayError::RequestTooLarge { limit, actual });
+    }
+    Ok(())
 }
 
 /// The whole body, within the size limit and the request timeout (a client that stops sending

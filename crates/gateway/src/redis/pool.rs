@@ -1,7 +1,8 @@
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 use super::{Connection, OwnConnections};
 use crate::{GatewayError, RedisTarget};
@@ -23,6 +24,10 @@ struct Inner {
     /// user was deleted, disabled or given another password), not the gateway's Redis being down.
     for_user: bool,
     idle: Mutex<Vec<Connection>>,
+    /// Bumped by [`Pool::retire`]: a connection lent out before is closed when given back.
+    generation: AtomicU64,
+    /// Told each [`Pool::retire`], so streams on this pool's dedicated connections end too.
+    retired: watch::Sender<u64>,
     permits: Arc<Semaphore>,
     /// The local addresses of the gateway's connections to Redis, shared by the ACL users' pools
     /// (a monitor leaves their handshakes out too).
@@ -44,6 +49,8 @@ impl Pool {
                 max_reply,
                 for_user: false,
                 idle: Mutex::new(Vec::new()),
+                generation: AtomicU64::new(0),
+                retired: watch::Sender::new(0),
                 permits,
                 own,
             }),
@@ -66,6 +73,29 @@ impl Pool {
     /// (see [`Connection::open_checking_credentials`]).
     pub async fn check_credentials(&self) -> Result<(), GatewayError> {
         Connection::open_checking_credentials(&self.inner.target, self.inner.max_reply, &self.inner.own).await.map(drop)
+    }
+
+    /// Closes every connection this pool holds (idle ones now, lent ones when given back, streams'
+    /// through [`Pool::retired`]), so the
+    /// next request dials and authenticates afresh: an ACL user's pool after that user changed, as
+    /// Redis leaves connections already authenticated with a password since changed or a user since
+    /// disabled.
+    pub fn retire(&self) {
+        // Bumped under the idle lock, so a connection given back concurrently is either cleared
+        // here or sees the new generation.
+        let mut idle = self.inner.idle.lock().expect("pool lock");
+        let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        idle.clear();
+        self.inner.retired.send_replace(generation);
+    }
+
+    /// Completes at this pool's next [`Pool::retire`] (counted from this call): a stream on one of
+    /// its dedicated connections ends with it, as its requests authenticate again.
+    pub fn retired(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut changes = self.inner.retired.subscribe();
+        async move {
+            let _ = changes.changed().await;
+        }
     }
 
     /// The local addresses of every connection the gateway holds to Redis right now.
@@ -92,6 +122,8 @@ impl Pool {
             .await
             .map_err(|_| GatewayError::PoolExhausted { waited_ms: self.inner.wait.as_millis(), size: self.inner.size })?
             .expect("the pool semaphore is never closed");
+        // Read before a connection is taken or dialled: one dialled across a retire is not kept.
+        let generation = self.inner.generation.load(Ordering::Relaxed);
         let reused = loop {
             let candidate = self.inner.idle.lock().expect("pool lock").pop();
             match candidate {
@@ -104,7 +136,7 @@ impl Pool {
             Some(conn) => conn,
             None => self.inner.dial().await?,
         };
-        Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
+        Ok(PooledConnection { conn: Some(conn), pool: self.inner.clone(), generation, _permit: permit })
     }
 }
 
@@ -132,6 +164,8 @@ pub struct PoolUsage {
 pub struct PooledConnection {
     conn: Option<Connection>,
     pool: Arc<Inner>,
+    /// The pool's generation when lent: after a [`Pool::retire`] the connection is not reused.
+    generation: u64,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -139,7 +173,10 @@ impl PooledConnection {
     /// Every reply was read: the connection goes back to the pool.
     pub fn release(mut self) {
         if let Some(conn) = self.conn.take() {
-            self.pool.idle.lock().expect("pool lock").push(conn);
+            let mut idle = self.pool.idle.lock().expect("pool lock");
+            if self.pool.generation.load(Ordering::Relaxed) == self.generation {
+                idle.push(conn);
+            }
         }
     }
 }
