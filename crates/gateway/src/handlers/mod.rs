@@ -2,6 +2,7 @@
 
 mod acl;
 pub mod command;
+mod event_stream;
 pub mod monitor;
 pub mod pipeline;
 pub mod subscribe;

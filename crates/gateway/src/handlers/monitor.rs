@@ -17,26 +17,21 @@
 //! checks of `allow-key-locking` scripts ([`crate::scripts::is_key_locking_probe`]).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
-use fragment_redis_protocol::sse::{encode_data, KEEPALIVE};
+use fragment_redis_protocol::sse::encode_data;
 use fragment_redis_protocol::Value;
-use http_body_util::BodyExt;
-use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use hyper::Response;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
-use super::subscribe::delay_events;
+use super::event_stream::{self, BUFFERED_EVENTS};
 use crate::access::Caller;
-use crate::http::body::{Body, ChannelBody};
-use crate::redis::{Connection, OwnConnections, Reply};
+use crate::http::body::Body;
+use crate::redis::{OwnConnections, Reply};
 use crate::scripts::{is_key_locking_probe, without_preamble};
 use crate::state::State;
 use crate::GatewayError;
 
-/// Lines buffered per monitor before a slow reader slows Redis reads down.
-const BUFFERED_LINES: usize = 256;
 /// What a client's address becomes, as on Upstash.
 const MASKED_ADDRESS: &[u8] = b"0.0.0.0:0";
 /// Redis's first answer to MONITOR, and the stream's first event.
@@ -52,14 +47,8 @@ pub async fn stream(state: Arc<State>, caller: &Caller) -> Result<Response<Body>
     if let Some(message) = caller.refusal(&vec![b"MONITOR".to_vec()]) {
         return Err(GatewayError::BadRequest(message));
     }
-    let permit = state
-        .streams
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
-    // Taken before the dial: an ACL user changed from now on ends the monitor (see `Pool::retired`).
-    let retired = caller.pool(&state).retired();
-    let mut conn = caller.pool(&state).dedicated().await?;
+    let mut opened = event_stream::open(&state, caller).await?;
+    let conn = &mut opened.conn;
     let timeout = state.config.request_timeout;
     let confirm = async {
         conn.send(&[vec![b"MONITOR".to_vec()]]).await?;
@@ -70,61 +59,15 @@ pub async fn stream(state: Arc<State>, caller: &Caller) -> Result<Response<Body>
     };
     tokio::time::timeout(timeout, confirm).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
 
-    let (tx, rx) = mpsc::channel(BUFFERED_LINES);
+    let (tx, rx) = mpsc::channel(BUFFERED_EVENTS);
     tx.try_send(Bytes::from_static(FIRST_EVENT)).expect("an empty channel has room");
-    let (keepalive, shutdown) = (state.config.keepalive_interval, state.shutdown.clone());
-    let pump_state = state.clone();
-    tokio::spawn(async move {
-        // Dropping the pump drops its connection and its sender: the client's stream ends.
-        tokio::select! {
-            _ = pump(conn, tx, keepalive, shutdown, pump_state.pool.own_connections()) => {}
-            _ = retired => {}
+    let own = state.clone();
+    Ok(event_stream::respond(&state, opened, (tx, rx), move |reply| match reply {
+        Reply { value: Value::Status(line) | Value::Bulk(line), .. } => {
+            public_line(&line, own.pool.own_connections()).map(|line| event(&line))
         }
-        drop(permit);
-    });
-
-    let rx = if state.simulator.has_latency() {
-        let (delayed_tx, delayed_rx) = mpsc::channel(BUFFERED_LINES);
-        tokio::spawn(delay_events(state.clone(), rx, delayed_tx));
-        delayed_rx
-    } else {
-        rx
-    };
-    let mut response = Response::new(ChannelBody::new(rx).boxed());
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(response)
-}
-
-async fn pump(
-    mut conn: Connection,
-    tx: mpsc::Sender<Bytes>,
-    keepalive: Duration,
-    mut shutdown: watch::Receiver<bool>,
-    own: &OwnConnections,
-) {
-    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
-    loop {
-        // `Connection::read` keeps partial input in its own buffer, so losing the race is harmless.
-        let chunk = tokio::select! {
-            reply = conn.read(false) => match reply {
-                Ok(Reply { value: Value::Status(line) | Value::Bulk(line), .. }) => match public_line(&line, own) {
-                    Some(line) => event(&line),
-                    None => continue,
-                },
-                Ok(_) => continue,
-                Err(_) => break,
-            },
-            _ = ticker.tick() => Bytes::from_static(KEEPALIVE),
-            _ = tx.closed() => break,
-            _ = shutdown.changed() => break,
-        };
-        if tx.send(chunk).await.is_err() {
-            break;
-        }
-    }
-    // Dropping `conn` here closes the monitor's connection: Redis stops feeding it at once.
+        _ => None,
+    }))
 }
 
 fn event(line: &[u8]) -> Bytes {

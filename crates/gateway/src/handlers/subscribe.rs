@@ -1,19 +1,14 @@
-use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
-use fragment_redis_protocol::sse::{encode_data, encode_pubsub, KEEPALIVE};
+use fragment_redis_protocol::sse::{encode_data, encode_pubsub};
 use fragment_redis_protocol::Value;
-use http_body_util::BodyExt;
-use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use hyper::Response;
-use tokio::sync::{mpsc, watch};
-use tokio::time::Instant;
+use tokio::sync::mpsc;
 
+use super::event_stream::{self, BUFFERED_EVENTS};
 use crate::access::Caller;
-use crate::http::body::{Body, ChannelBody};
-use crate::redis::Connection;
+use crate::http::body::Body;
 use crate::state::State;
 use crate::GatewayError;
 
@@ -23,9 +18,6 @@ pub enum Kind {
     Channels,
     Patterns,
 }
-
-/// Events buffered per stream before a slow reader slows Redis reads down.
-const BUFFERED_EVENTS: usize = 256;
 
 /// Opens a Server-Sent Events stream of pub/sub messages on a connection of its own.
 ///
@@ -46,16 +38,9 @@ pub async fn stream(
             "ERR name at least one channel: /subscribe/<channel> or /psubscribe/<pattern>".into(),
         ));
     }
-    // Each stream holds a Redis connection for as long as it is open: their number is capped, and
-    // the permit lives exactly as long as the stream's pump.
-    let permit = state
-        .streams
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| GatewayError::TooManyStreams(state.config.max_streams))?;
-    // Taken before the dial: an ACL user changed from now on ends the stream (see `Pool::retired`).
-    let retired = caller.pool(&state).retired();
-    let mut conn = caller.pool(&state).dedicated().await?;
+    // Each stream holds a Redis connection for as long as it is open: their number is capped.
+    let mut opened = event_stream::open(&state, caller).await?;
+    let conn = &mut opened.conn;
     let verb: &[u8] = match kind {
         Kind::Channels => b"SUBSCRIBE",
         Kind::Patterns => b"PSUBSCRIBE",
@@ -77,75 +62,7 @@ pub async fn stream(
         Ok(())
     };
     tokio::time::timeout(timeout, confirm).await.map_err(|_| GatewayError::Timeout(timeout.as_millis()))??;
-    let (keepalive, shutdown) = (state.config.keepalive_interval, state.shutdown.clone());
-    tokio::spawn(async move {
-        // Dropping the pump drops its connection and its sender: the client's stream ends.
-        tokio::select! {
-            _ = pump(conn, tx, keepalive, shutdown) => {}
-            _ = retired => {}
-        }
-        drop(permit);
-    });
-
-    let rx = if state.simulator.has_latency() {
-        let (delayed_tx, delayed_rx) = mpsc::channel(BUFFERED_EVENTS);
-        tokio::spawn(delay_events(state.clone(), rx, delayed_tx));
-        delayed_rx
-    } else {
-        rx
-    };
-    let mut response = Response::new(ChannelBody::new(rx).boxed());
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(response)
-}
-
-async fn pump(mut conn: Connection, tx: mpsc::Sender<Bytes>, keepalive: Duration, mut shutdown: watch::Receiver<bool>) {
-    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
-    loop {
-        // `Connection::read` keeps partial input in its own buffer, so losing the race is harmless.
-        let chunk = tokio::select! {
-            reply = conn.read(false) => match reply {
-                Ok(reply) => frame(&reply.value),
-                Err(_) => break,
-            },
-            _ = ticker.tick() => Bytes::from_static(KEEPALIVE),
-            _ = tx.closed() => break,
-            _ = shutdown.changed() => break,
-        };
-        if tx.send(chunk).await.is_err() {
-            break;
-        }
-    }
-}
-
-/// `--latency` for a stream: each event is held back by its own drawn delay, as the network
-/// would, without throttling the stream (events keep their order; a later one never overtakes).
-/// A slow reader still slows the pump: while a send waits, nothing more is read.
-pub(super) async fn delay_events(state: Arc<State>, mut rx: mpsc::Receiver<Bytes>, tx: mpsc::Sender<Bytes>) {
-    let mut due: VecDeque<(Instant, Bytes)> = VecDeque::new();
-    let mut open = true;
-    while open || !due.is_empty() {
-        let next = due.front().map(|(at, _)| *at);
-        tokio::select! {
-            chunk = rx.recv(), if open => match chunk {
-                Some(bytes) => {
-                    let at = Instant::now() + state.simulator.next_delay();
-                    let at = due.back().map_or(at, |(last, _)| at.max(*last));
-                    due.push_back((at, bytes));
-                }
-                None => open = false,
-            },
-            _ = tokio::time::sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
-                let (_, bytes) = due.pop_front().expect("a due event");
-                if tx.send(bytes).await.is_err() {
-                    break;
-                }
-            }
-            _ = tx.closed() => break,
-        }
-    }
+    Ok(event_stream::respond(&state, opened, (tx, rx), |reply| Some(frame(&reply.value))))
 }
 
 /// `["message", ch, payload]` → `data: message,<ch>,<payload>`; counts are written as numbers. A payload
