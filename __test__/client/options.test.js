@@ -192,6 +192,40 @@ describe('the options the native transport gets: every value from here, none fro
     expect(DEFAULTS.poolSize).toBe(64)
   })
 
+  test('the binding refuses options that lack a field, rather than filling it from a default of its own', () => {
+    const native = require('../../lib/native.js')
+    const complete = transportFor({})
+    const build = (options) => {
+      const client = new native.NativeClient(options, () => {})
+      client.close()
+    }
+    expect(() => build(complete)).not.toThrow()
+    for (const name of bindingFields()
+      .map((f) => f.name)
+      .filter((f) => !MAY_BE_ABSENT.includes(f))) {
+      const { [name]: _, ...lacking } = complete
+      let error
+      try {
+        build(lacking)
+      } catch (thrown) {
+        error = thrown
+      }
+      expect([name, error?.message]).toEqual([name, expect.stringContaining(name)])
+    }
+  })
+
+  test('a responseEncoding this file never passes is an internal error at the binding, not a user-facing one', () => {
+    const native = require('../../lib/native.js')
+    const error = (() => {
+      try {
+        new native.NativeClient({ ...transportFor({}), responseEncoding: 'json' }, () => {}).close()
+      } catch (thrown) {
+        return thrown
+      }
+    })()
+    expect(error?.code).toBe('EINTERNAL')
+  })
+
   test('the URL reaches the transport without surrounding white space or trailing slashes, the token trimmed', () => {
     const base = url.replace(/\/+$/, '')
     for (const given of [`  ${base}//\n`, `${base}/`, `\t${base}`, new URL(base)]) {
