@@ -141,23 +141,30 @@ export interface GatewayOptions {
   verbose?: boolean
 }
 
-/** Options of the native client; `index.js` maps the ioredis-style options onto these. */
+/**
+ * Options of the native client. `lib/options.js` owns every rule and default: `nativeOptions()`
+ * checks each value and passes them all, so every field is required and `config_from` copies them.
+ */
 export interface NativeClientOptions {
+  /** Without a trailing slash. */
   url: string
   token: string
-  /** `"base64"` (JSON with base64 strings, the default) or `"resp2"`. */
-  responseEncoding?: string
-  readYourWrites?: boolean
+  /** `"base64"` (JSON with base64 strings) or `"resp2"`. */
+  responseEncoding: string
+  readYourWrites: boolean
   /**
-   * The bound of one attempt without an answer (`commandTimeout` when set, else 30 s); it is
-   * also what an unconfirmed subscription may take.
+   * The bound of one attempt without an answer, ≥ 1 (`commandTimeout` when set, else the JS
+   * default); it is also what an unconfirmed subscription may take.
    */
-  requestTimeoutMs?: number
-  maxRetries?: number
-  retryBaseMs?: number
-  retryCapMs?: number
-  poolSize?: number
-  /** PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`). */
+  requestTimeoutMs: number
+  maxRetries: number
+  retryBaseMs: number
+  retryCapMs: number
+  poolSize: number
+  /**
+   * PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`);
+   * absent: the built-in roots.
+   */
   tlsCa?: string
 }
 

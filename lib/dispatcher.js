@@ -120,7 +120,8 @@ class Dispatcher {
    *   maxQueuedCommands?: number, maxInFlight?: number, onTransportError?: (e: Error) => void,
    *   onEvents?: (events: Buffer) => void, stringNumbers?: boolean }} options the caps of one
    *   /pipeline request, the cap on commands waiting to be sent, the window of requests in flight,
-   *   how integer replies are read (lib/reply-reader.js)
+   *   how integer replies are read (lib/reply-reader.js): each from `dispatchOptions()`, whose
+   *   defaults are lib/options.js's
    */
   constructor(
     createNative,
@@ -132,7 +133,7 @@ class Dispatcher {
       maxQueuedCommands,
       maxInFlight,
       onTransportError,
-      stringNumbers = false,
+      stringNumbers,
     },
   ) {
     try {

@@ -45,6 +45,18 @@ const DEFAULTS = Object.freeze({
   replyMapping: 'legacy',
 })
 
+/**
+ * What the native transport is given where no option sets it (the transport keeps no defaults of
+ * its own: `nativeOptions()` passes every value). The request timeout bounds one attempt without an
+ * answer when `commandTimeout` is unset, and how long a subscription may wait for its confirmation;
+ * retries back off `min(base × 2^(n-1), cap)` without a `retryStrategy`.
+ */
+const TRANSPORT_DEFAULTS = Object.freeze({
+  requestTimeoutMs: 30000,
+  retryBaseMs: 50,
+  retryCapMs: 2000,
+})
+
 /** What an HTTP header value can carry (the `http` crate's rule): visible ASCII, space and tab. */
 const HEADER_VALUE = /^[\x20-\x7e\t]*$/
 const isHeaderValue = (text) => HEADER_VALUE.test(text)
@@ -214,6 +226,8 @@ function resolveOptions(args, env = process.env) {
         'non-ASCII text?); copy it again from the Upstash console',
     )
   }
+  // The URL's only normalisation (white space went in explicit()/fromEnv()): the transport joins
+  // paths onto it as given.
   const resolved = { ...merged, url: url ? url.replace(/\/+$/, '') : undefined }
   // A getter, not a value: even util.inspect(…, { showHidden: true }) shows only "[Getter]".
   Object.defineProperty(resolved, 'token', { get: () => token, enumerable: false })
@@ -272,14 +286,18 @@ function timeoutMs(value) {
   return value ? Math.ceil(value) : undefined
 }
 
-/** What the native transport needs, from the ioredis-style options. */
+/**
+ * What the native transport needs, from the ioredis-style options: every field of the binding's
+ * `NativeClientOptions` (binding.d.ts), each already checked here: the binding copies them as they
+ * are. Only `tlsCa` may be absent (no `tls: { ca }`: the built-in roots).
+ */
 function nativeOptions(o) {
   return {
     url: o.url,
     token: o.token,
     responseEncoding: o.responseEncoding,
     readYourWrites: o.readYourWrites,
-    requestTimeoutMs: timeoutMs(o.commandTimeout),
+    requestTimeoutMs: timeoutMs(o.commandTimeout) ?? TRANSPORT_DEFAULTS.requestTimeoutMs,
     ...retries(o),
     poolSize: o.poolSize,
     tlsCa: tlsCa(o.tls, o.url),
@@ -345,10 +363,11 @@ function tlsPems(tls) {
  */
 function retries(o) {
   const maxRetries = o.maxRetriesPerRequest === null ? UNLIMITED_RETRIES : o.maxRetriesPerRequest
-  if (o.retryStrategy === null) return { maxRetries: 0 }
-  if (typeof o.retryStrategy !== 'function') return { maxRetries }
+  const { retryBaseMs, retryCapMs } = TRANSPORT_DEFAULTS
+  if (o.retryStrategy === null) return { maxRetries: 0, retryBaseMs, retryCapMs }
+  if (typeof o.retryStrategy !== 'function') return { maxRetries, retryBaseMs, retryCapMs }
   const first = o.retryStrategy(1)
-  if (typeof first !== 'number') return { maxRetries: 0 }
+  if (typeof first !== 'number') return { maxRetries: 0, retryBaseMs, retryCapMs }
   const cap = o.retryStrategy(20)
   const delay = (v) => (Number.isNaN(v) ? 0 : Math.round(Math.min(Math.max(v, 0), MAX_TIMER_MS)))
   const base = delay(first)
@@ -363,4 +382,5 @@ module.exports = {
   isHeaderValue,
   timeoutMs,
   DEFAULTS,
+  TRANSPORT_DEFAULTS,
 }

@@ -13,22 +13,25 @@ use crate::errors::{guard, to_js, Result};
 use crate::event_buffer::{encode_event, kind_from};
 use crate::reply_buffer::encode_request;
 
-/// Options of the native client; `index.js` maps the ioredis-style options onto these.
+/// Options of the native client. `lib/options.js` owns every rule and default: `nativeOptions()`
+/// checks each value and passes them all, so every field is required and `config_from` copies them.
 #[napi(object)]
 pub struct NativeClientOptions {
+    /// Without a trailing slash.
     pub url: String,
     pub token: String,
-    /// `"base64"` (JSON with base64 strings, the default) or `"resp2"`.
-    pub response_encoding: Option<String>,
-    pub read_your_writes: Option<bool>,
-    /// The bound of one attempt without an answer (`commandTimeout` when set, else 30 s); it is
-    /// also what an unconfirmed subscription may take.
-    pub request_timeout_ms: Option<u32>,
-    pub max_retries: Option<u32>,
-    pub retry_base_ms: Option<u32>,
-    pub retry_cap_ms: Option<u32>,
-    pub pool_size: Option<u32>,
-    /// PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`).
+    /// `"base64"` (JSON with base64 strings) or `"resp2"`.
+    pub response_encoding: String,
+    pub read_your_writes: bool,
+    /// The bound of one attempt without an answer, ≥ 1 (`commandTimeout` when set, else the JS
+    /// default); it is also what an unconfirmed subscription may take.
+    pub request_timeout_ms: u32,
+    pub max_retries: u32,
+    pub retry_base_ms: u32,
+    pub retry_cap_ms: u32,
+    pub pool_size: u32,
+    /// PEM certificates to trust for `https://` instead of the built-in roots (`tls: { ca }`);
+    /// absent: the built-in roots.
     pub tls_ca: Option<String>,
 }
 
@@ -171,41 +174,33 @@ impl NativeClient {
     }
 
     fn submit(&self, submission: Submission, timeout_ms: Option<u32>) -> Result<u32> {
-        let timeout = timeout_ms.map(|ms| Duration::from_millis(u64::from(ms.max(1))));
+        // ≥ 1 as given: lib/dispatcher.js rounds what is left up to a whole millisecond.
+        let timeout = timeout_ms.map(|ms| Duration::from_millis(u64::from(ms)));
         guard(|| self.client.submit(submission, timeout).map_err(to_js))
     }
 }
 
 fn config_from(o: NativeClientOptions) -> std::result::Result<ClientConfig, TransportError> {
-    let mut config = ClientConfig::new(&o.url, &o.token)?;
-    config.response_encoding = match o.response_encoding.as_deref() {
-        None | Some("base64") => ResponseEncoding::Base64Json,
-        Some("resp2") => ResponseEncoding::Resp2,
-        Some(other) => {
-            return Err(TransportError::Config(format!(
-                "responseEncoding must be \"base64\" or \"resp2\", got {other:?}"
-            )))
+    let response_encoding = match o.response_encoding.as_str() {
+        "base64" => ResponseEncoding::Base64Json,
+        "resp2" => ResponseEncoding::Resp2,
+        // lib/options.js refuses any other value at construction, naming the option: one that
+        // arrives here is a bug in the binding's caller, not the user's configuration.
+        other => {
+            return Err(TransportError::Internal(format!("unknown responseEncoding {other:?} reached the binding")))
         }
     };
     let ms = |v: u32| Duration::from_millis(u64::from(v));
-    if let Some(v) = o.read_your_writes {
-        config.read_your_writes = v
-    }
-    if let Some(v) = o.request_timeout_ms {
-        config.request_timeout = ms(v.max(1))
-    }
-    if let Some(v) = o.max_retries {
-        config.max_retries = v
-    }
-    if let Some(v) = o.retry_base_ms {
-        config.retry_base = ms(v)
-    }
-    if let Some(v) = o.retry_cap_ms {
-        config.retry_cap = ms(v)
-    }
-    if let Some(v) = o.pool_size {
-        config.pool_size = v as usize
-    }
-    config.tls_ca = o.tls_ca.map(String::into_bytes);
-    Ok(config)
+    Ok(ClientConfig {
+        url: o.url,
+        token: o.token,
+        response_encoding,
+        read_your_writes: o.read_your_writes,
+        request_timeout: ms(o.request_timeout_ms),
+        max_retries: o.max_retries,
+        retry_base: ms(o.retry_base_ms),
+        retry_cap: ms(o.retry_cap_ms),
+        pool_size: o.pool_size as usize,
+        tls_ca: o.tls_ca.map(String::into_bytes),
+    })
 }

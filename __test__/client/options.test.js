@@ -6,7 +6,9 @@
 const IORedis = require('ioredis')
 const { env, uniqueKey } = require('../support')
 const { clients, rejectionOf } = require('./support/common')
-const { resolveOptions, nativeOptions, DEFAULTS } = require('../../lib/options')
+const fs = require('node:fs')
+const path = require('node:path')
+const { resolveOptions, nativeOptions, DEFAULTS, TRANSPORT_DEFAULTS } = require('../../lib/options')
 
 const make = clients()
 const { url, token, redisUrl } = env()
@@ -24,12 +26,13 @@ describe('commandTimeout', () => {
   test('0 means no timeout: a 50 ms command succeeds (it used to become a 1 ms request timeout)', async () => {
     const client = make({ url, token, commandTimeout: 0 })
     for (let i = 0; i < 3; i++) expect(await client.eval(SLOW_SCRIPT, 0, 50)).toBe(1)
-    expect(transportFor({ commandTimeout: 0 }).requestTimeoutMs).toBeUndefined()
+    // Each attempt keeps the transport's bound, never a 1 ms one.
+    expect(transportFor({ commandTimeout: 0 }).requestTimeoutMs).toBe(TRANSPORT_DEFAULTS.requestTimeoutMs)
   })
 
   test('null and undefined mean no timeout as well; a positive value is whole milliseconds, rounded up', () => {
-    expect(transportFor({ commandTimeout: null }).requestTimeoutMs).toBeUndefined()
-    expect(transportFor({ commandTimeout: undefined }).requestTimeoutMs).toBeUndefined()
+    expect(transportFor({ commandTimeout: null }).requestTimeoutMs).toBe(TRANSPORT_DEFAULTS.requestTimeoutMs)
+    expect(transportFor({ commandTimeout: undefined }).requestTimeoutMs).toBe(TRANSPORT_DEFAULTS.requestTimeoutMs)
     expect(transportFor({ commandTimeout: 250 }).requestTimeoutMs).toBe(250)
     expect(transportFor({ commandTimeout: 0.5 }).requestTimeoutMs).toBe(1)
   })
@@ -143,6 +146,96 @@ describe('every option: values that would mean something else are refused at con
   test('options that are not ioredis-or-client options are ignored, as ioredis does', async () => {
     const client = make({ url, token, enableReadyCheck: false, connectionName: 'x', family: 4 })
     expect(await client.set(uniqueKey('opt-unknown'), 'v')).toBe('OK')
+  })
+})
+
+describe('the options the native transport gets: every value from here, none from a Rust default', () => {
+  /** The binding's `NativeClientOptions` as napi-rs generated it: each field's name and whether it is optional. */
+  function bindingFields() {
+    const dts = fs.readFileSync(path.join(__dirname, '..', '..', 'binding.d.ts'), 'utf8')
+    const body = /export interface NativeClientOptions \{([\s\S]*?)\n\}/.exec(dts)[1].replace(/\/\*\*[\s\S]*?\*\//g, '')
+    return [...body.matchAll(/^\s*(\w+)(\??):/gm)].map(([, name, optional]) => ({ name, optional: optional === '?' }))
+  }
+
+  // Absence is a value of its own here: no `tls: { ca }` means the built-in roots.
+  const MAY_BE_ABSENT = ['tlsCa']
+
+  test('the binding requires every field but tlsCa, so nothing falls back to a default kept in Rust', () => {
+    const fields = bindingFields()
+    expect(fields.map((f) => f.name)).toContain('poolSize')
+    expect(fields.filter((f) => f.optional).map((f) => f.name)).toEqual(MAY_BE_ABSENT)
+  })
+
+  test.each([
+    ['the defaults', {}],
+    ['commandTimeout: 0', { commandTimeout: 0 }],
+    ['commandTimeout: 250', { commandTimeout: 250 }],
+    ['retryStrategy: null', { retryStrategy: null }],
+    ['retryStrategy returning null', { retryStrategy: () => null }],
+    ['maxRetriesPerRequest: null', { maxRetriesPerRequest: null }],
+  ])('with %s, nativeOptions() gives every field of NativeClientOptions a value', (_, options) => {
+    const transport = transportFor(options)
+    const fields = bindingFields().map((f) => f.name)
+    expect(Object.keys(transport).sort()).toEqual([...fields].sort())
+    for (const name of fields.filter((f) => !MAY_BE_ABSENT.includes(f)))
+      expect([name, transport[name]]).not.toEqual([name, undefined])
+  })
+
+  test("the defaults reach the transport as this file's values (poolSize 64, not the transport's old 16)", () => {
+    expect(transportFor({})).toMatchObject({
+      poolSize: DEFAULTS.poolSize,
+      maxRetries: DEFAULTS.maxRetriesPerRequest,
+      requestTimeoutMs: TRANSPORT_DEFAULTS.requestTimeoutMs,
+      retryBaseMs: TRANSPORT_DEFAULTS.retryBaseMs,
+      retryCapMs: TRANSPORT_DEFAULTS.retryCapMs,
+    })
+    expect(DEFAULTS.poolSize).toBe(64)
+  })
+
+  test('the binding refuses options that lack a field, rather than filling it from a default of its own', () => {
+    const native = require('../../lib/native.js')
+    const complete = transportFor({})
+    const build = (options) => {
+      const client = new native.NativeClient(options, () => {})
+      client.close()
+    }
+    expect(() => build(complete)).not.toThrow()
+    for (const name of bindingFields()
+      .map((f) => f.name)
+      .filter((f) => !MAY_BE_ABSENT.includes(f))) {
+      const { [name]: _, ...lacking } = complete
+      let error
+      try {
+        build(lacking)
+      } catch (thrown) {
+        error = thrown
+      }
+      expect([name, error?.message]).toEqual([name, expect.stringContaining(name)])
+    }
+  })
+
+  test('a responseEncoding this file never passes is an internal error at the binding, not a user-facing one', () => {
+    const native = require('../../lib/native.js')
+    const error = (() => {
+      try {
+        new native.NativeClient({ ...transportFor({}), responseEncoding: 'json' }, () => {}).close()
+      } catch (thrown) {
+        return thrown
+      }
+    })()
+    expect(error?.code).toBe('EINTERNAL')
+  })
+
+  test('the URL reaches the transport without surrounding white space or trailing slashes, the token trimmed', () => {
+    const base = url.replace(/\/+$/, '')
+    for (const given of [`  ${base}//\n`, `${base}/`, `\t${base}`, new URL(base)]) {
+      const transport = nativeOptions(resolveOptions([{ url: given, token: ` ${token}\n` }]))
+      expect([String(given), transport.url, transport.token]).toEqual([String(given), base, token])
+    }
+    const fromEnv = nativeOptions(
+      resolveOptions([], { UPSTASH_REDIS_REST_URL: ` ${base}/ `, UPSTASH_REDIS_REST_TOKEN: `\t${token} ` }),
+    )
+    expect([fromEnv.url, fromEnv.token]).toEqual([base, token])
   })
 })
 

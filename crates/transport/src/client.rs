@@ -83,7 +83,7 @@ mod tests {
     }
 
     async fn run_one(url: &str, timeout: Option<Duration>) -> Vec<crate::Outcome> {
-        let mut config = ClientConfig::new(url, "t").unwrap();
+        let mut config = ClientConfig::for_tests(url);
         config.retry_base = Duration::from_millis(100);
         config.retry_cap = Duration::from_secs(1);
         config.max_retries = 5;
@@ -127,7 +127,7 @@ mod tests {
         });
         let (tx, mut rx) = mpsc::unbounded_channel();
         let sink: Sink = Arc::new(move |id, outcomes| tx.send((id, outcomes)).unwrap());
-        let (client, driver) = Client::start(ClientConfig::new(&url, "t").unwrap(), sink).unwrap();
+        let (client, driver) = Client::start(ClientConfig::for_tests(&url), sink).unwrap();
         tokio::spawn(driver);
         let started = Instant::now();
         let mut ids = Vec::new();

@@ -1,7 +1,5 @@
 use std::time::Duration;
 
-use crate::TransportError;
-
 /// How the server encodes replies on the wire (the `responseEncoding` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseEncoding {
@@ -11,6 +9,9 @@ pub enum ResponseEncoding {
     Resp2,
 }
 
+/// What one client needs, every field given: the values, their defaults and their checks belong to
+/// the JS layer (`lib/options.js`), which validates every option (URL scheme, token, ranges) and
+/// passes them all; the transport keeps no defaults and re-checks nothing.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Base URL without a trailing slash, e.g. `https://eu1-x.upstash.io`.
@@ -35,22 +36,18 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    pub fn new(url: &str, token: &str) -> Result<Self, TransportError> {
-        let url = url.trim().trim_end_matches('/').to_owned();
-        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-        if host.is_none_or(str::is_empty) {
-            return Err(TransportError::Config(format!(
-                "the REST URL must start with https:// (or http:// for a local gateway), got {:?}",
-                url.chars().take(80).collect::<String>()
-            )));
-        }
-        let token = token.trim().to_owned();
-        if token.is_empty() {
-            return Err(TransportError::Config("the REST token is empty".into()));
-        }
-        Ok(Self {
-            url,
-            token,
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.retry_base.saturating_mul(factor).min(self.retry_cap)
+    }
+
+    /// A config for this crate's own tests. The values are test values, not the client's defaults
+    /// (those are `lib/options.js`'s); tests that depend on one set it themselves.
+    #[cfg(test)]
+    pub(crate) fn for_tests(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            token: "t".to_owned(),
             response_encoding: ResponseEncoding::Base64Json,
             read_your_writes: true,
             request_timeout: Duration::from_secs(30),
@@ -59,12 +56,7 @@ impl ClientConfig {
             retry_cap: Duration::from_secs(2),
             pool_size: 16,
             tls_ca: None,
-        })
-    }
-
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
-        self.retry_base.saturating_mul(factor).min(self.retry_cap)
+        }
     }
 }
 
@@ -73,16 +65,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn validates_and_normalizes() {
-        let c = ClientConfig::new(" http://127.0.0.1:8079/ ", " t ").unwrap();
-        assert_eq!((c.url.as_str(), c.token.as_str()), ("http://127.0.0.1:8079", "t"));
-        assert!(ClientConfig::new("redis://x", "t").is_err());
-        assert!(ClientConfig::new("https://x", "").is_err());
-    }
-
-    #[test]
     fn backoff_doubles_up_to_the_cap() {
-        let c = ClientConfig::new("http://h", "t").unwrap();
+        let c = ClientConfig {
+            retry_base: Duration::from_millis(50),
+            retry_cap: Duration::from_secs(2),
+            ..ClientConfig::for_tests("http://h")
+        };
         assert_eq!(c.backoff(1), Duration::from_millis(50));
         assert_eq!(c.backoff(3), Duration::from_millis(200));
         assert_eq!(c.backoff(40), Duration::from_secs(2));

@@ -24,8 +24,10 @@ pub struct Http {
 impl Http {
     pub fn new(config: Arc<ClientConfig>, sync_token: Arc<Mutex<String>>) -> Result<Self, TransportError> {
         let mut headers = HeaderMap::new();
+        // lib/options.js refuses such a token (`isHeaderValue`, this same rule) before any client is
+        // built, naming the option; reaching this is a bug, not a configuration error.
         let bearer = HeaderValue::from_str(&format!("Bearer {}", config.token)).map_err(|_| {
-            TransportError::Config("the REST token contains characters that cannot be sent in a header".into())
+            TransportError::Internal("the REST token contains characters that cannot be sent in a header".into())
         })?;
         headers.insert(AUTHORIZATION, sensitive(bearer));
         let client = with_tls(reqwest::Client::builder(), &config)?

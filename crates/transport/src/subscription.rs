@@ -325,7 +325,7 @@ mod tests {
     use super::*;
 
     fn config() -> ClientConfig {
-        ClientConfig::new("http://127.0.0.1:1", "t").unwrap()
+        ClientConfig::for_tests("http://127.0.0.1:1")
     }
 
     #[test]
