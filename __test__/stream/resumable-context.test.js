@@ -14,6 +14,7 @@ const {
   within,
   deferred,
   ROOT,
+  source,
 } = require('./support')
 const { createResumableStreamContext, StreamFailedError, StreamExistsError } = require(path.join(ROOT, 'lib/stream'))
 const { PRODUCER_DIED } = require(path.join(ROOT, 'lib/stream/resumable-context.js'))
@@ -22,27 +23,6 @@ jest.setTimeout(30000)
 
 const pool = clientPool()
 afterEach(() => pool.closeAll())
-
-/** A source that emits `texts` one every `everyMs`, then closes (or waits for `hold` first). */
-function source(texts, { everyMs = 20, hold } = {}) {
-  let index = 0
-  let made = 0
-  return {
-    emitted: () => index,
-    made: () => made,
-    make: () => {
-      made++
-      return new ReadableStream({
-        async pull(controller) {
-          await sleep(everyMs)
-          if (index < texts.length) return controller.enqueue(texts[index++])
-          if (hold) await hold
-          controller.close()
-        },
-      })
-    },
-  }
-}
 
 const waitFor = (predicate, what, timeoutMs = 10000) => waitUntil(predicate, { timeoutMs, intervalMs: 5, what })
 

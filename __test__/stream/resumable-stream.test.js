@@ -11,7 +11,17 @@
 //                              that replays everything produced so far (as one message, minus
 //                              `skip` characters) and then follows live.
 //   hasExistingStream(id)      null | true | 'DONE'.
-const { uniqueKey, clientPool, readWebStream, makeChunks, numsub, waitUntil, sleep, within } = require('./support')
+const {
+  uniqueKey,
+  clientPool,
+  readWebStream,
+  makeChunks,
+  numsub,
+  waitUntil,
+  sleep,
+  within,
+  source,
+} = require('./support')
 
 jest.setTimeout(30000)
 
@@ -21,26 +31,6 @@ beforeEach(() => {
   oracle = pool.oracle()
 })
 afterEach(() => pool.closeAll())
-
-/** A source stream that emits `texts` one every `everyMs`; `emitted()` says how many so far. */
-function source(texts, everyMs = 25) {
-  let index = 0
-  let made = 0
-  return {
-    emitted: () => index,
-    made: () => made,
-    make: () => {
-      made++
-      return new ReadableStream({
-        async pull(controller) {
-          await sleep(everyMs)
-          if (index < texts.length) controller.enqueue(texts[index++])
-          else controller.close()
-        },
-      })
-    },
-  }
-}
 
 const waitFor = (predicate, what, timeoutMs = 10000) => waitUntil(predicate, { timeoutMs, intervalMs: 5, what })
 
@@ -82,7 +72,7 @@ describe.each(['resumable-stream/generic', 'resumable-stream/ioredis'])(
         const id = uniqueKey('rs-stream')
         const texts = makeChunks(40, (i) => (i % 7 === 3 ? `line ${i}\n` : `t${i} `))
         const full = texts.join('')
-        const src = source(texts)
+        const src = source(texts, { everyMs: 25 })
 
         const produced = await ctx.resumableStream(id, src.make)
         expect(produced).toBeInstanceOf(ReadableStream)
@@ -152,7 +142,7 @@ describe.each(['resumable-stream/generic', 'resumable-stream/ioredis'])(
       const id = uniqueKey('rs-skip')
       const texts = makeChunks(30)
       const full = texts.join('')
-      const src = source(texts, 15)
+      const src = source(texts, { everyMs: 15 })
       const first = readWebStream(await ctx.resumableStream(id, src.make), { timeoutMs: 10000 })
       await waitFor(() => src.emitted() >= 10, '10 chunks produced')
       const have = texts.slice(0, 5).join('').length
@@ -173,7 +163,7 @@ describe.each(['resumable-stream/generic', 'resumable-stream/ioredis'])(
       const { ctx, keyPrefix } = context()
       const id = uniqueKey('rs-cancel')
       const texts = makeChunks(30)
-      const src = source(texts, 15)
+      const src = source(texts, { everyMs: 15 })
       const first = readWebStream(await ctx.resumableStream(id, src.make), { timeoutMs: 10000 })
       await waitFor(() => src.emitted() >= 5, '5 chunks produced')
       const resumed = await within(ctx.resumeExistingStream(id), 5000, 'resumeExistingStream')
@@ -211,7 +201,7 @@ describe('resumable-stream/generic: text with CRLF line endings', () => {
     const ctx = createResumableStreamContext({ waitUntil: null, publisher, subscriber, keyPrefix })
     const id = uniqueKey('rs-crlf-stream')
     const texts = makeChunks(12, (i) => `line ${i}\r\n`)
-    const src = source(texts, 20)
+    const src = source(texts, { everyMs: 20 })
     const first = readWebStream(await ctx.resumableStream(id, src.make), { timeoutMs: 10000 })
     await waitFor(() => src.emitted() >= 4, '4 chunks produced')
     let resumedText

@@ -10,7 +10,7 @@
 //   produce()             appends chunks in order, optionally reporting progress
 //   finishedStream()      a new stream with the given chunks, done
 //   numsub(), waitForNoSubscribers()   the server's view of a notify channel (PUBSUB NUMSUB)
-//   deferred(), sleep(), waitUntil(), within()
+//   deferred(), sleep(), waitUntil(), within(), source() (a text source for resumable streams)
 const path = require('node:path')
 const IORedis = require('ioredis')
 const { env, uniqueKey, sleep } = require('../support')
@@ -235,7 +235,32 @@ function whenCalled(object, method, predicate = () => true) {
   return seen.promise
 }
 
+/**
+ * A source stream (for resumable streams' `makeStream`) that emits `texts` one every `everyMs`, then
+ * closes (or waits for `hold` first); `emitted()` says how many so far, `made()` how often it was made.
+ */
+function source(texts, { everyMs = 20, hold } = {}) {
+  let index = 0
+  let made = 0
+  return {
+    emitted: () => index,
+    made: () => made,
+    make: () => {
+      made++
+      return new ReadableStream({
+        async pull(controller) {
+          await sleep(everyMs)
+          if (index < texts.length) return controller.enqueue(texts[index++])
+          if (hold) await hold
+          controller.close()
+        },
+      })
+    },
+  }
+}
+
 module.exports = {
+  source,
   ROOT,
   Redis,
   IORedis,
