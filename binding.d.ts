@@ -36,9 +36,9 @@ export declare class NativeClient {
   /** `onResults` is called (without arguments) when outcomes or events are ready to drain. */
   constructor(options: NativeClientOptions, onResults: () => void)
   /**
-   * Sends one `/pipeline` request now: the commands' JSON arrays joined by commas. Returns the
-   * id its outcomes will carry. `timeoutMs`: what is left of the commands' `commandTimeout`
-   * (absent: none); nothing is sent or retried for them after it.
+   * Sends one `/pipeline` request now: `json` is the whole body, one array of the commands'
+   * JSON arrays. Returns the id its outcomes will carry. `timeoutMs`: what is left of the
+   * commands' `commandTimeout` (absent: none); nothing is sent or retried for them after it.
    */
   submitCommands(json: string, count: number, readOnly: boolean, timeoutMs?: number | undefined | null): number
   /** Sends one transaction now: the whole `/multi-exec` body. Returns its id. */

@@ -103,22 +103,38 @@ function pathSegmentProblem(value) {
 }
 
 /**
+ * The most bytes one UTF-16 unit of a string can take in JSON: a control character is escaped as
+ * `\u00XX`. (Non-ASCII takes at most 3 bytes per unit, a surrogate pair 4 for two.)
+ */
+const MAX_JSON_BYTES_PER_UNIT = 6
+
+/**
  * The request form of one command. Strings and UTF-8 Buffers travel in JSON; a Buffer that is not
  * valid UTF-8 cannot, so it may only be the last argument, sent as the raw body of the path form
  * (`/<name>/<arg>/…`, the other arguments as path segments). An argument the path cannot carry
  * exactly is refused here, before anything is sent.
- * @returns {{ json: string } | { path: string, body: Buffer }}
+ *
+ * The JSON form is not serialized here: `parts` (the name and the arguments, all strings) go into
+ * the request body with the other commands of their request, in one `JSON.stringify`
+ * (lib/dispatcher.js). `maxBytes` bounds the command's size in that body, so the batch caps can be
+ * kept without measuring every command: only a request near `maxBatchBytes` measures exactly.
+ * @returns {{ parts: string[], maxBytes: number, json: undefined, bytes: 0 } | { path: string, body: Buffer }}
+ *   (`json`/`bytes`: filled in by the dispatcher when it measures the command)
  */
 function encodeCommand(name, args) {
   let binaryAt = -1
   const parts = new Array(args.length + 1)
   parts[0] = name
+  let units = name.length
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     if (typeof arg === 'string') {
       parts[i + 1] = arg
+      units += arg.length
     } else if (isUtf8(arg)) {
-      parts[i + 1] = arg.toString('utf8')
+      const text = arg.toString('utf8')
+      parts[i + 1] = text
+      units += text.length
     } else {
       if (binaryAt !== -1 || i !== args.length - 1) {
         throw new TypeError(
@@ -130,7 +146,9 @@ function encodeCommand(name, args) {
       parts[i + 1] = arg
     }
   }
-  if (binaryAt === -1) return { json: JSON.stringify(parts) }
+  // "[" and "]", and per part its quotes and a comma (one too many: an upper bound).
+  if (binaryAt === -1)
+    return { parts, maxBytes: 2 + 3 * parts.length + MAX_JSON_BYTES_PER_UNIT * units, json: undefined, bytes: 0 }
   const segments = parts.slice(0, -1)
   for (let i = 0; i < segments.length; i++) {
     const problem = pathSegmentProblem(segments[i])

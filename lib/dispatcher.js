@@ -160,6 +160,7 @@ class Dispatcher {
     // many in-flight requests hold a barrier.
     this.busy = new Map()
     this.writing = new Map()
+    this.uncounted = 0 // requests in flight whose keys are not in `busy`/`writing` yet
     this.barriers = 0
     this.unsettled = 0
     this.onSettled = () => {
@@ -241,7 +242,7 @@ class Dispatcher {
     if (this.barriers > 0) return []
     const now = this.commandTimeout > 0 ? performance.now() : 0
     const taken = []
-    let bytes = 1 // "[" + commands joined by "," + "]", as the request body counts them
+    const body = new BodySize(this.maxBatchBytes)
     let held = null // keys of the entries passed over: they stay ahead of everything after them
     let passed = false
     const items = this.waiting.items
@@ -257,21 +258,24 @@ class Dispatcher {
       if (keys === null) {
         // A barrier: everything before it must be finished, or be in this very request.
         if (passed || this.inFlight.size > 0) break
-        if (entry.kind !== 'command' || !this.fits(taken, bytes, entry)) {
+        if (entry.kind !== 'command' || !this.fits(taken, body, entry)) {
           if (taken.length === 0) taken.push(entry)
           break
         }
-        bytes += this.add(taken, entry)
+        body.add(taken, entry)
         continue
       }
+      // Keys of requests handed over since the last scan are counted only now, when a command must
+      // be checked against them: a burst that leaves in one request never counts its keys at all.
+      if (this.uncounted > 0) this.countInFlight()
       const blocked = isBlocked(keys, entry.readOnly ? this.writing : this.busy, held)
       if (!blocked && entry.kind !== 'command' && taken.length === 0) {
         taken.push(entry)
         break
       }
       if (!blocked && entry.kind === 'command') {
-        if (!this.fits(taken, bytes, entry)) break
-        bytes += this.add(taken, entry)
+        if (!this.fits(taken, body, entry)) break
+        body.add(taken, entry)
         continue
       }
       // Passed over (a key is busy, or a transaction/path-form command that cannot share this
@@ -288,16 +292,10 @@ class Dispatcher {
   }
 
   /** Whether one more command fits the /pipeline request being built. */
-  fits(taken, bytes, entry) {
+  fits(taken, body, entry) {
     if (taken.length === 0) return true
     if (taken[0].kind !== 'command' || taken.length >= this.maxBatchCommands) return false
-    return bytes + Buffer.byteLength(entry.request.json) + 1 <= this.maxBatchBytes
-  }
-
-  /** Adds a command to the request being built; returns its size in the body. */
-  add(taken, entry) {
-    taken.push(entry)
-    return Buffer.byteLength(entry.request.json) + 1
+    return body.fits(taken, entry)
   }
 
   /** Hands one request to the native core; a refusal fails its entries, nothing else. */
@@ -316,13 +314,9 @@ class Dispatcher {
       } else if (first.kind === 'multi') {
         id = this.native.submitMulti(first.request.json, first.request.count, timeoutMs)
       } else {
-        let json = first.request.json
-        let readOnly = first.readOnly
-        for (let i = 1; i < entries.length; i++) {
-          json += ',' + entries[i].request.json
-          readOnly = readOnly && entries[i].readOnly
-        }
-        id = this.native.submitCommands(json, entries.length, readOnly, timeoutMs)
+        let readOnly = true
+        for (const entry of entries) readOnly = readOnly && entry.readOnly
+        id = this.native.submitCommands(pipelineBody(entries), entries.length, readOnly, timeoutMs)
       }
     } catch (thrown) {
       const error = fromNative(thrown)
@@ -330,25 +324,28 @@ class Dispatcher {
       return
     }
     let barrier = false
-    for (const entry of entries) {
-      if (entry.keys === null) barrier = true
-      else {
-        for (const key of entry.keys) count(this.busy, key, 1)
-        if (!entry.readOnly) for (const key of entry.keys) count(this.writing, key, 1)
-      }
-    }
+    for (const entry of entries) if (entry.keys === null) barrier = true
     if (barrier) this.barriers++
-    this.inFlight.set(id, { entries, barrier })
+    // Its keys are counted in `busy`/`writing` by the next scan that needs them (countInFlight).
+    this.inFlight.set(id, { entries, barrier, counted: false })
+    this.uncounted++
+  }
+
+  /** Counts the keys of the requests in flight that are not counted yet into `busy` and `writing`. */
+  countInFlight() {
+    for (const request of this.inFlight.values()) {
+      if (request.counted) continue
+      request.counted = true
+      countKeys(request.entries, this.busy, this.writing, 1)
+    }
+    this.uncounted = 0
   }
 
   /** A request finished: its keys (or its barrier) no longer hold anything back. */
-  release({ entries, barrier }) {
-    if (barrier) this.barriers--
-    for (const entry of entries) {
-      if (entry.keys === null) continue
-      for (const key of entry.keys) count(this.busy, key, -1)
-      if (!entry.readOnly) for (const key of entry.keys) count(this.writing, key, -1)
-    }
+  release(request) {
+    if (request.barrier) this.barriers--
+    if (request.counted) countKeys(request.entries, this.busy, this.writing, -1)
+    else this.uncounted--
   }
 
   /** Called by the native side when outcomes are ready. */
@@ -414,6 +411,7 @@ class Dispatcher {
     this.inFlight.clear()
     this.busy.clear()
     this.writing.clear()
+    this.uncounted = 0
     this.barriers = 0
     const fail = (entry) => {
       if (!entry) return
@@ -461,11 +459,74 @@ function isBlocked(keys, inFlight, held) {
   return false
 }
 
+/** Adds `delta` to the count of every key of `entries` in `busy`, and of the writes among them in `writing`. */
+function countKeys(entries, busy, writing, delta) {
+  for (const entry of entries) {
+    if (entry.keys === null) continue
+    for (const key of entry.keys) count(busy, key, delta)
+    if (!entry.readOnly) for (const key of entry.keys) count(writing, key, delta)
+  }
+}
+
 /** Adds `delta` to a key's count in `counts`, dropping keys that reach 0. */
 function count(counts, key, delta) {
   const n = (counts.get(key) ?? 0) + delta
   if (n === 0) counts.delete(key)
   else counts.set(key, n)
+}
+
+/**
+ * The size of the /pipeline body being built, kept under `maxBatchBytes`. While the commands' upper
+ * bounds (`request.maxBytes`, lib/arguments.js) fit, nothing is measured; a request that comes near
+ * the cap measures its commands exactly (`exactBytes`), and its JSON is then sent as measured.
+ */
+class BodySize {
+  constructor(cap) {
+    this.cap = cap
+    this.bound = 1 // "[" + commands joined by "," + "]"
+    this.exact = -1 // the same, measured; -1 until a bound no longer fits
+  }
+
+  fits(taken, entry) {
+    if (this.bound + entry.request.maxBytes + 1 <= this.cap) return true
+    if (this.exact === -1) {
+      this.exact = 1
+      for (const earlier of taken) this.exact += exactBytes(earlier.request) + 1
+    }
+    return this.exact + exactBytes(entry.request) + 1 <= this.cap
+  }
+
+  add(taken, entry) {
+    taken.push(entry)
+    this.bound += entry.request.maxBytes + 1
+    if (this.exact !== -1) this.exact += exactBytes(entry.request) + 1
+  }
+}
+
+/** A command's size in a request body, measured once; its JSON is kept for the body. */
+function exactBytes(request) {
+  if (request.json === undefined) {
+    request.json = JSON.stringify(request.parts)
+    request.bytes = Buffer.byteLength(request.json)
+  }
+  return request.bytes
+}
+
+/**
+ * The /pipeline body of `entries`: one JSON.stringify of all their parts (no string per command),
+ * or, when the size cap made every command measure itself, their measured JSON joined.
+ */
+function pipelineBody(entries) {
+  let measured = true
+  for (const entry of entries) measured = measured && entry.request.json !== undefined
+  if (measured) {
+    let json = '[' + entries[0].request.json
+    for (let i = 1; i < entries.length; i++) json += ',' + entries[i].request.json
+    return json + ']'
+  }
+  const parts = new Array(entries.length)
+  for (let i = 0; i < entries.length; i++) parts[i] = entries[i].request.parts
+  return JSON.stringify(parts)
 }
 
 /** Not sent and not settled: still waiting in the queue. */

@@ -175,7 +175,7 @@ class Pipeline {
         ),
       )
     }
-    const json = '[' + items.map((q) => q.entry.request.json).join(',') + ']'
+    const json = JSON.stringify(items.map((q) => q.entry.request.parts))
     const anyBuffer = items.some((q) => q.asBuffer)
     const entry = new Entry(
       'multi',

@@ -393,7 +393,7 @@ class Redis extends EventEmitter {
       }
     }
     const request = encodeCommand(name, args)
-    return new Entry(request.json === undefined ? 'raw' : 'command', request, {
+    return new Entry(request.parts === undefined ? 'raw' : 'command', request, {
       readOnly: commandTable.isReadOnly(lower),
       asBuffer,
       transform,

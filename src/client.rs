@@ -101,9 +101,9 @@ impl NativeClient {
         Ok(Self { client, subscriptions, completed })
     }
 
-    /// Sends one `/pipeline` request now: the commands' JSON arrays joined by commas. Returns the
-    /// id its outcomes will carry. `timeoutMs`: what is left of the commands' `commandTimeout`
-    /// (absent: none); nothing is sent or retried for them after it.
+    /// Sends one `/pipeline` request now: `json` is the whole body, one array of the commands'
+    /// JSON arrays. Returns the id its outcomes will carry. `timeoutMs`: what is left of the
+    /// commands' `commandTimeout` (absent: none); nothing is sent or retried for them after it.
     #[napi]
     pub fn submit_commands(&self, json: String, count: u32, read_only: bool, timeout_ms: Option<u32>) -> Result<u32> {
         self.submit(Submission::Commands { json, count: count as usize, read_only }, timeout_ms)

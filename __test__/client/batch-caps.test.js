@@ -50,3 +50,28 @@ test('a pipeline larger than maxBatchBytes is split by size, every value stored 
   expect(sizes.reduce((a, b) => a + b, 0)).toBe(12)
   expect(await redis.strlen(`${key}:11`)).toBe(value.length)
 })
+
+// Commands carry an upper bound of their JSON size (6 bytes per UTF-16 unit); near the cap the
+// dispatcher measures them. Values whose JSON is much longer than the string (escaped control
+// characters, multi-byte text) show that the cap counts bytes on the wire, not string lengths.
+test.each([
+  ['escaped control characters (6 bytes each)', '\u0001', 6, 2],
+  ['two-byte UTF-8 text', 'é', 2, 6],
+])('maxBatchBytes counts the body as sent: %s', async (_, char, bytesPerChar, perRequest) => {
+  const cap = 40 * 1024
+  const redis = make({ url: proxy().url, token: process.env.UPSTASH_REDIS_REST_TOKEN, maxBatchBytes: cap })
+  const key = uniqueKey('cap-escaped')
+  const value = char.repeat(3000)
+  expect(Buffer.byteLength(JSON.stringify(value))).toBe(3000 * bytesPerChar + 2)
+  const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => redis.set(`${key}:${i}`, value)))
+  expect(replies).toEqual(Array(12).fill('OK'))
+  const bodies = proxy()
+    .requestsFor(key)
+    .filter((r) => r.path === '/pipeline')
+    .map((r) => r.body)
+  for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(cap)
+  const sizes = bodies.map((body) => JSON.parse(body).length)
+  expect(Math.max(...sizes)).toBe(perRequest) // as many as fit, no fewer
+  expect(sizes.reduce((a, b) => a + b, 0)).toBe(12)
+  expect(await redis.get(`${key}:11`)).toBe(value)
+})

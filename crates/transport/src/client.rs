@@ -91,7 +91,7 @@ mod tests {
         let sink: Sink = Arc::new(move |id, outcomes| tx.send((id, outcomes)).unwrap());
         let (client, driver) = Client::start(config, sink).unwrap();
         tokio::spawn(driver);
-        let submission = Submission::Commands { json: r#"["GET","k"]"#.into(), count: 1, read_only: true };
+        let submission = Submission::Commands { json: r#"[["GET","k"]]"#.into(), count: 1, read_only: true };
         let id = client.submit(submission, timeout).unwrap();
         let (answered, outcomes) = rx.recv().await.unwrap();
         assert_eq!(answered, id);
@@ -132,7 +132,7 @@ mod tests {
         let started = Instant::now();
         let mut ids = Vec::new();
         for _ in 0..10 {
-            let submission = Submission::Commands { json: r#"["INCR","k"]"#.into(), count: 1, read_only: false };
+            let submission = Submission::Commands { json: r#"[["INCR","k"]]"#.into(), count: 1, read_only: false };
             ids.push(client.submit(submission, Some(Duration::from_millis(300))).unwrap());
         }
         let mut answered = Vec::new();

@@ -21,8 +21,9 @@ use fragment_redis_protocol::Value;
 /// One request handed over by the caller, sent as soon as it arrives.
 #[derive(Debug)]
 pub enum Submission {
-    /// Commands for one `/pipeline` request, run by the server in this order: `json` is their
-    /// JSON arrays joined by commas (`["GET","a"],["SET","b","1"]`), `count` how many there are.
+    /// Commands for one `/pipeline` request, run by the server in this order: `json` is the whole
+    /// body, their JSON arrays in one array (`[["GET","a"],["SET","b","1"]]`), `count` how many
+    /// there are.
     Commands { json: String, count: usize, read_only: bool },
     /// One transaction for `/multi-exec`: `json` is the whole body (`[[…],[…]]`).
     Multi { json: String, count: usize },

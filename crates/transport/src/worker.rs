@@ -84,11 +84,7 @@ async fn execute(
     let budget = Budget { config: &config, deadline };
     match submission {
         Submission::Commands { json, count, read_only } => {
-            let mut body = Vec::with_capacity(json.len() + 2);
-            body.push(b'[');
-            body.extend_from_slice(json.as_bytes());
-            body.push(b']');
-            pipeline(&http, &budget, body, count, read_only).await
+            pipeline(&http, &budget, json.into_bytes(), count, read_only).await
         }
         Submission::Multi { json, count } => vec![transaction(&http, &budget, json.into_bytes(), count).await],
         Submission::Raw { path, body, read_only } => vec![raw(&http, &budget, &path, body, read_only).await],
