@@ -103,6 +103,7 @@ function startProxy() {
     if (waiter) waiter.resolve(message)
   })
   child.on('exit', (code, signal) => failAll(new Error(`delay proxy exited (${signal || code})`)))
+  child.on('error', (error) => failAll(new Error(`delay proxy: ${error.message}`)))
   child.stdin.on('error', () => {}) // a proxy that is gone: 'exit' fails what waits
   let nextId = 0
   const ask = (message, answer) =>
