@@ -81,7 +81,9 @@ function startProxy() {
     // not permitted: normal priority
   }
   const waiting = new Map() // `${type}:${id}` → { resolve, reject }
+  let gone = null // why the proxy can no longer answer
   const failAll = (error) => {
+    gone = error
     for (const { reject } of waiting.values()) reject(error)
     waiting.clear()
   }
@@ -108,6 +110,7 @@ function startProxy() {
   let nextId = 0
   const ask = (message, answer) =>
     new Promise((resolve, reject) => {
+      if (gone) return reject(gone)
       const timer = setTimeout(() => reject(new Error(`delay proxy: no answer to ${message.type}`)), 10_000)
       waiting.set(`${answer}:${message.id}`, {
         resolve: (reply) => {

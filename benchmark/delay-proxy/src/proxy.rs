@@ -211,13 +211,16 @@ fn connect(client: TcpStream, accepted_at: Instant, shared: Arc<Shared>) {
         bodies.push(Box::new(move || read_into(&reading, from, sender, one_way, not_before)));
         bodies.push(Box::new(move || write_when_due(&writing, to, receiver, &lateness.lateness)));
     }
-    drop(connection);
     let last = bodies.pop().expect("every connection has threads");
     for body in bodies {
         if let Err(error) = spawn("direction", body) {
+            // Half a connection would hang its peers: none at all, as a reset.
             eprintln!("delay proxy: cannot start a connection thread: {error}");
+            connection.tear_down();
         }
     }
+    // The threads hold the connection; it closes when the last of them ends.
+    drop(connection);
     last();
 }
 
