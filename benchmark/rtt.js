@@ -1,18 +1,22 @@
 'use strict'
 // The client sweep: every client × every RTT, each client in a process of its own
-// (client-runner.js), all of them through one delay proxy process (delay-proxy.js) in front of one
-// private gateway and redis-server. Plus redis-benchmark straight at redis-server (no proxy, RTT 0)
-// as the server's ceiling. benchmark/index.js drives it and writes the results.
+// (client-runner.js), all of them through one delay proxy process (benchmark/delay-proxy/, a Rust
+// binary built before the run) in front of one private gateway and redis-server. Plus
+// redis-benchmark straight at redis-server (no proxy, RTT 0) as the server's ceiling.
+// benchmark/index.js drives it and writes the results.
 
-const { execFile, fork } = require('node:child_process')
+const { execFile, execFileSync, fork, spawn } = require('node:child_process')
 const os = require('node:os')
 const path = require('node:path')
+const readline = require('node:readline')
 const IORedis = require('ioredis')
 const { startDevStack } = require('../lib/dev-stack.js')
 const { KEYS, VALUE_SIZES, keyName, valueOf } = require('./keys.js')
 
 const RUNNER = path.join(__dirname, 'client-runner.js')
-const PROXY = path.join(__dirname, 'delay-proxy.js')
+const ROOT = path.join(__dirname, '..')
+// The delay proxy, a binary of this workspace (benchmark/delay-proxy/).
+const PROXY_PACKAGE = 'fragment-redis-delay-proxy'
 const PROXY_PRIORITY = -10
 
 /** The clients, in report order, with what each one talks to through the proxy. */
@@ -33,11 +37,42 @@ const PROCESS_GROUPS = Object.freeze([['serial', 'web'], ['burst-small'], ['burs
 
 // --- child processes --------------------------------------------------------------------------------
 
-/** The delay proxy as a child, with a promise per request. */
+/**
+ * Builds the delay proxy (a no-op when it is fresh) and returns its binary's path, as cargo names
+ * it (so a CARGO_TARGET_DIR or a build target of the environment is honoured).
+ */
+function buildProxy() {
+  let output
+  try {
+    output = execFileSync('cargo', ['build', '--release', '-p', PROXY_PACKAGE, '--message-format=json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (error) {
+    throw new Error(
+      `building the delay proxy (cargo build -p ${PROXY_PACKAGE}) failed:\n${error.stderr || error.message}`,
+    )
+  }
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue
+    const message = JSON.parse(line)
+    if (message.reason === 'compiler-artifact' && message.target?.name === PROXY_PACKAGE && message.executable) {
+      return message.executable
+    }
+  }
+  throw new Error(`cargo built ${PROXY_PACKAGE} but named no executable`)
+}
+
+/** The delay proxy as a child (JSON lines on its stdin and stdout), with a promise per request. */
 function startProxy() {
-  const child = fork(PROXY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  // On a loaded machine a late timer is a longer RTT than asked for: the proxy gets a higher
+  const child = spawn(buildProxy(), [], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // On a loaded machine a late wake-up is a longer RTT than asked for: the proxy gets a higher
   // scheduling priority where the OS allows it (root on Linux), and its lateness is reported anyway.
+  // This must come before the first `listen`: on Linux setpriority(pid) renices only the process's
+  // main thread, and the proxy's other threads (accept, readers, writers) are all created after it,
+  // from it, and inherit its priority. Until then the proxy has no other thread.
   let priority = 0
   try {
     os.setPriority(child.pid, PROXY_PRIORITY)
@@ -45,22 +80,49 @@ function startProxy() {
   } catch {
     // not permitted: normal priority
   }
-  const waiting = new Map() // `${type}:${id}` → resolve
-  child.on('message', (message) => {
+  const waiting = new Map() // `${type}:${id}` → { resolve, reject }
+  let gone = null // why the proxy can no longer answer
+  const failAll = (error) => {
+    gone = error
+    for (const { reject } of waiting.values()) reject(error)
+    waiting.clear()
+  }
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    const message = JSON.parse(line)
+    if (message.type === 'error') {
+      // A request the proxy refused: fail whatever waits on that id.
+      for (const [key, { reject }] of waiting) {
+        if (key.endsWith(`:${message.id}`)) {
+          waiting.delete(key)
+          reject(new Error(`delay proxy: ${message.message}`))
+        }
+      }
+      return
+    }
     const key = `${message.type}:${message.id}`
-    const resolve = waiting.get(key)
+    const waiter = waiting.get(key)
     waiting.delete(key)
-    if (resolve) resolve(message)
+    if (waiter) waiter.resolve(message)
   })
+  child.on('exit', (code, signal) => failAll(new Error(`delay proxy exited (${signal || code})`)))
+  child.on('error', (error) => failAll(new Error(`delay proxy: ${error.message}`)))
+  child.stdin.on('error', () => {}) // a proxy that is gone: 'exit' fails what waits
   let nextId = 0
   const ask = (message, answer) =>
     new Promise((resolve, reject) => {
+      if (gone) return reject(gone)
       const timer = setTimeout(() => reject(new Error(`delay proxy: no answer to ${message.type}`)), 10_000)
-      waiting.set(`${answer}:${message.id}`, (reply) => {
-        clearTimeout(timer)
-        resolve(reply)
+      waiting.set(`${answer}:${message.id}`, {
+        resolve: (reply) => {
+          clearTimeout(timer)
+          resolve(reply)
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
       })
-      child.send(message)
+      child.stdin.write(`${JSON.stringify(message)}\n`)
     })
   return {
     async listen(upstreamPort, rttMs) {
@@ -71,6 +133,7 @@ function startProxy() {
     stats: async (id) => (await ask({ type: 'stats', id }, 'stats')).stats,
     close: (id) => ask({ type: 'close', id }, 'closed'),
     priority,
+    // The proxy also exits by itself when its stdin closes, so a parent that dies takes it along.
     stop: () => child.kill('SIGKILL'),
   }
 }
