@@ -26,12 +26,16 @@ function call(callback, args) {
   }
 }
 
-/** Splits a trailing callback off an argument list. */
-function splitCallback(args) {
-  if (args.length > 0 && typeof args[args.length - 1] === 'function') {
-    return [args.slice(0, -1), args[args.length - 1]]
-  }
-  return [args, undefined]
+/** The trailing callback of an argument list, or undefined. */
+function trailingCallback(args) {
+  const last = args[args.length - 1]
+  return typeof last === 'function' ? last : undefined
 }
 
-module.exports = { withCallback, splitCallback }
+/** Splits a trailing callback off an argument list. */
+function splitCallback(args) {
+  const callback = trailingCallback(args)
+  return [callback ? args.slice(0, -1) : args, callback]
+}
+
+module.exports = { withCallback, splitCallback, trailingCallback }

@@ -6,12 +6,13 @@
 // a pipeline queues it and returns itself — and `_issueError(error, callback)` for a call that
 // cannot become a command.
 const commandTable = require('./commands.js')
-const { splitCallback } = require('./callback.js')
+const { splitCallback, trailingCallback } = require('./callback.js')
 const { scriptArgs } = require('./scripts.js')
 
+/** The path of every generated method: no array beyond the arguments' own, as it runs per command. */
 function issue(target, name, rawArgs, asBuffer) {
-  const [args, callback] = splitCallback(rawArgs)
-  return target._issue(name, args, asBuffer, callback)
+  const callback = trailingCallback(rawArgs)
+  return target._issue(name, callback ? rawArgs.slice(0, -1) : rawArgs, asBuffer, callback)
 }
 
 /** `call('GET', 'k')`, `call('GET', ['k'])` or `call(['GET', 'k'])`; the name goes to Redis as given. */

@@ -65,14 +65,16 @@ class Fifo {
  * it is ordered by (commands.orderingKeys), `null` for a barrier (also the default).
  */
 class Entry {
-  constructor(kind, request, { readOnly = false, asBuffer = false, transform, command, keys = null }) {
+  constructor(kind, request, { readOnly = false, asBuffer = false, transform, name, args, keys = null }) {
     this.kind = kind
     this.request = request
     this.keys = keys
     this.readOnly = readOnly
     this.asBuffer = asBuffer
     this.transform = transform
-    this.command = command
+    // What was sent, for the `command` of its error (built only when there is one).
+    this.name = name
+    this.args = args
     this.settled = false
     this.sent = false
     this.deadline = Infinity
@@ -89,7 +91,7 @@ class Entry {
     if (this.settled) return
     this.finish()
     if (value instanceof RedisError) {
-      if (this.command && value.command === undefined) value.command = this.command
+      if (this.name !== undefined && value.command === undefined) value.command = { name: this.name, args: this.args }
       this.reject(value)
       return
     }

@@ -170,7 +170,7 @@ class Pipeline {
     if (raw) {
       return Promise.reject(
         new TypeError(
-          `${raw.entry.command.name}: a binary (non-UTF-8) argument cannot be part of multi(): ` +
+          `${raw.entry.name}: a binary (non-UTF-8) argument cannot be part of multi(): ` +
             'the /multi-exec endpoint takes JSON only',
         ),
       )
@@ -185,7 +185,8 @@ class Pipeline {
         // Read as Buffers when any command asked for them; the others get their strings back.
         transform: (results) =>
           results.map((value, i) => (anyBuffer && !items[i].asBuffer ? buffersToStrings(value) : value)),
-        command: { name: 'exec', args: [] },
+        name: 'exec',
+        args: [],
         // Ordered by every key of its commands; one barrier inside makes the whole a barrier.
         keys: items.some((q) => q.entry.keys === null) ? null : items.flatMap((q) => q.entry.keys),
       },

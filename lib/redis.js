@@ -397,7 +397,8 @@ class Redis extends EventEmitter {
       readOnly: commandTable.isReadOnly(lower),
       asBuffer,
       transform,
-      command: { name, args },
+      name,
+      args,
       keys: commandTable.orderingKeys(lower, args, indexes),
     })
   }
