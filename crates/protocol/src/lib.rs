@@ -4,6 +4,7 @@
 //! That keeps every piece unit-testable and fuzzable.
 
 pub mod error;
+pub mod json_text;
 pub mod reply;
 pub mod reply_reader;
 pub mod reply_writer;

@@ -12,8 +12,11 @@
 //! * Integers that fit i64 are integers; other numbers keep their literal text; `true`/`false` are
 //!   1/0; an object inside a result is its `error` or its `result` (else nil).
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 
+use crate::json_text::plain_prefix_len;
 use crate::reply::Encoding;
 use crate::resp::MAX_DEPTH;
 use crate::{ProtocolError, Value};
@@ -123,7 +126,7 @@ struct Reader<'a> {
     open: Vec<Open>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// `{"result": …}` or `{"error": …}` at the top of a body or of a pipeline's array.
     fn envelope(&mut self) -> Result<(), ProtocolError> {
         self.skip_ws();
@@ -141,7 +144,7 @@ impl Reader<'_> {
                     // A whole-result "OK" is the one string Upstash leaves unencoded.
                     Key::Result if self.peek() == Some(b'"') => {
                         let text = self.string()?;
-                        result = Some(if text == b"OK" { Value::Status(text) } else { self.bulk(text) });
+                        result = Some(if *text == *b"OK" { Value::Status(text.into_owned()) } else { self.bulk(text) });
                     }
                     Key::Result => result = Some(self.value()?),
                     Key::Other => drop(self.value()?),
@@ -167,7 +170,9 @@ impl Reader<'_> {
     /// An `error` member's text: the string, or the JSON text of whatever else it is.
     fn error_text(&mut self) -> Result<String, ProtocolError> {
         if self.peek() == Some(b'"') {
-            return Ok(String::from_utf8(self.string()?).expect("escapes decode to UTF-8 and the body is UTF-8"));
+            return Ok(
+                String::from_utf8(self.string()?.into_owned()).expect("escapes decode to UTF-8 and the body is UTF-8")
+            );
         }
         let start = self.pos;
         drop(self.value()?);
@@ -233,7 +238,7 @@ impl Reader<'_> {
                             Key::Error => {
                                 members.error = Some(match done {
                                     Value::Bulk(_) if self.buf[members.value_start] == b'"' => {
-                                        String::from_utf8(string_at(self.buf, members.value_start)?)
+                                        String::from_utf8(string_at(self.buf, members.value_start)?.0)
                                             .expect("escapes decode to UTF-8 and the body is UTF-8")
                                     }
                                     _ => String::from_utf8_lossy(&self.buf[members.value_start..raw_end]).into_owned(),
@@ -258,10 +263,10 @@ impl Reader<'_> {
     }
 
     /// A string value: base64-decoded when the body is base64 and it is valid base64.
-    fn bulk(&self, text: Vec<u8>) -> Value {
+    fn bulk(&self, text: Cow<'_, [u8]>) -> Value {
         Value::Bulk(match self.encoding {
-            Encoding::Base64 => B64.decode(&text).unwrap_or(text),
-            Encoding::Plain => text,
+            Encoding::Base64 => B64.decode(&*text).unwrap_or_else(|_| text.into_owned()),
+            Encoding::Plain => text.into_owned(),
         })
     }
 
@@ -313,17 +318,26 @@ impl Reader<'_> {
         if !self.eat(b':') {
             return Err(self.unexpected());
         }
-        Ok(match key.as_slice() {
+        Ok(match &*key {
             b"result" => Key::Result,
             b"error" => Key::Error,
             _ => Key::Other,
         })
     }
 
-    fn string(&mut self) -> Result<Vec<u8>, ProtocolError> {
-        let text = string_at(self.buf, self.pos)?;
-        self.pos = string_end(self.buf, self.pos)?;
-        Ok(text)
+    /// The string at `pos` (its opening quote), and `pos` moved past it, in one pass. Borrowed from
+    /// the body when it has no escape (every base64 string, most plain ones), so it is neither
+    /// copied nor scanned twice; decoded into a buffer of its own when it has one.
+    fn string(&mut self) -> Result<Cow<'a, [u8]>, ProtocolError> {
+        let start = self.pos + 1;
+        let end = start + plain_prefix_len(self.buf.get(start..).unwrap_or_default());
+        if self.buf.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(&self.buf[start..end]));
+        }
+        let (text, after) = string_at(self.buf, self.pos)?;
+        self.pos = after;
+        Ok(Cow::Owned(text))
     }
 
     fn number(&mut self) -> Result<Value, ProtocolError> {
@@ -395,31 +409,18 @@ impl Reader<'_> {
     }
 }
 
-/// Index just past the string starting (at its quote) at `from`.
-fn string_end(buf: &[u8], from: usize) -> Result<usize, ProtocolError> {
-    let mut i = from + 1;
-    loop {
-        match buf.get(i) {
-            None => return Err(bad("unterminated string")),
-            Some(b'"') => return Ok(i + 1),
-            Some(b'\\') => i += 2,
-            Some(_) => i += 1,
-        }
-    }
-}
-
-/// The decoded bytes of the string starting (at its quote) at `from`.
-fn string_at(buf: &[u8], from: usize) -> Result<Vec<u8>, ProtocolError> {
+/// The decoded bytes of the string starting (at its quote) at `from`, and where it ends (past its
+/// closing quote).
+fn string_at(buf: &[u8], from: usize) -> Result<(Vec<u8>, usize), ProtocolError> {
     let mut out = Vec::new();
     let mut i = from + 1;
     loop {
-        let plain = buf.get(i..).unwrap_or_default().iter().take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20);
-        let n = plain.count();
+        let n = plain_prefix_len(buf.get(i..).unwrap_or_default());
         out.extend_from_slice(&buf[i..i + n]);
         i += n;
         match buf.get(i) {
             None => return Err(bad("unterminated string")),
-            Some(b'"') => return Ok(out),
+            Some(b'"') => return Ok((out, i + 1)),
             Some(b'\\') => {
                 let escape = *buf.get(i + 1).ok_or_else(|| bad("unterminated string"))?;
                 i += 2;
@@ -472,6 +473,35 @@ mod tests {
 
     fn one(body: &str, encoding: Encoding) -> Decoded {
         decode(body.as_bytes(), encoding, false).unwrap().pop().unwrap()
+    }
+
+    /// Every escape JSON has, at every offset around the eight-byte words the scan skips, next to
+    /// multi-byte text: the string decodes as serde_json decodes it, whether it is read borrowed
+    /// (no escape) or decoded (escapes), and the reader goes on after it.
+    #[test]
+    fn strings_decode_as_serde_json_at_every_word_offset() {
+        let escapes =
+            [r#"\""#, r"\\", r"\/", r"\b", r"\f", r"\n", r"\r", r"\t", r"\u0001", r"\u20ac", r"\ud83d\ude00", ""];
+        for escape in escapes {
+            for at in 0..20 {
+                let text = format!("{}{escape}é{}", "a".repeat(at), "z".repeat(20 - at));
+                let body = format!(r#"{{"result":["{text}",7]}}"#);
+                let expected: String = serde_json::from_str(&format!(r#""{text}""#)).unwrap();
+                let decoded = one(&body, Encoding::Plain);
+                assert_eq!(
+                    decoded,
+                    Ok(Value::Array(vec![Value::Bulk(expected.into_bytes()), Value::Int(7)])),
+                    "{body}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unterminated_strings_and_raw_control_characters_are_refused() {
+        for body in [r#"{"result":"abcdefghijkl"#, "{\"result\":\"abcdefghij\u{1}k\"}", "{\"result\":\"ab\ncd\"}"] {
+            assert!(decode(body.as_bytes(), Encoding::Plain, false).is_err(), "{body:?}");
+        }
     }
 
     #[test]

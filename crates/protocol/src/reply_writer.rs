@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 
+use crate::json_text::plain_prefix_len;
 use crate::reply::Encoding;
 use crate::Value;
 
@@ -110,9 +111,9 @@ fn write_bytes(bytes: &[u8], encoding: Encoding, out: &mut String) {
 /// JSON string escaping without an intermediate allocation: runs of plain characters are copied
 /// whole, and only `"`, `\\` and control characters are escaped (all JSON requires).
 ///
-/// This is the gateway's hottest loop (every plain-JSON reply string passes through it), so plain
-/// bytes are skipped eight at a time; only a word that may hold an escape is looked at byte by
-/// byte. An escaped byte is ASCII, so every slice below starts and ends on a char boundary.
+/// This is the gateway's hottest loop (every plain-JSON reply string passes through it): runs of
+/// plain bytes are found eight bytes at a time (`json_text`). An escaped byte is ASCII, so every
+/// slice below starts and ends on a char boundary.
 fn write_json_string(text: &str, out: &mut String) {
     use std::fmt::Write as _;
     out.reserve(text.len() + 2);
@@ -120,25 +121,16 @@ fn write_json_string(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
     let mut plain_from = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            if !may_need_escape(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-                i += 8;
-                continue;
-            }
-        }
-        let byte = bytes[i];
+    loop {
+        i += plain_prefix_len(&bytes[i..]);
+        let Some(&byte) = bytes.get(i) else { break };
         let escape = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
             b'\n' => "\\n",
             b'\r' => "\\r",
             b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => {
-                i += 1;
-                continue;
-            }
+            _ => "",
         };
         out.push_str(&text[plain_from..i]);
         if escape.is_empty() {
@@ -151,16 +143,6 @@ fn write_json_string(text: &str, out: &mut String) {
     }
     out.push_str(&text[plain_from..]);
     out.push('"');
-}
-
-/// False only when none of the eight bytes of `word` is `"`, `\\` or below 0x20 (never wrong in
-/// that direction; it may say true for a word that turns out to be plain).
-fn may_need_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
-    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-    below_0x20 || has_zero_byte(word ^ (ONES * u64::from(b'"'))) || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
@@ -223,18 +205,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn word_filter_never_misses_an_escape() {
-        for special in (0u8..0x20).chain([b'"', b'\\']) {
-            for at in 0..8 {
-                let mut word = *b"abcdefgh";
-                word[at] = special;
-                assert!(may_need_escape(u64::from_le_bytes(word)), "{special:#x} at {at}");
-            }
-        }
-        assert!(!may_need_escape(u64::from_le_bytes(*b"pl\xE2\x82\xAC ~\x7f")));
     }
 
     #[test]
