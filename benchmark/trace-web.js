@@ -52,6 +52,8 @@ function stepOf(entry) {
 function instrument(records) {
   const { send, submit } = Dispatcher.prototype
   Dispatcher.prototype.send = function (entry) {
+    // The dispatcher counts in-flight keys only when a scan needs them: bring the counts up to date.
+    if (this.uncounted > 0) this.countInFlight()
     entry.trace = {
       issued: now(),
       windowFull: this.inFlight.size >= this.maxInFlight,
